@@ -1,0 +1,4 @@
+export * from './schema';
+export { createDb, isDatabaseReachable, type DbOptions } from './create-db';
+export { migrateToLatest, MigrationError } from './migrator';
+export { sql, type Kysely, type Transaction } from 'kysely';
