@@ -20,7 +20,7 @@ export class MigrationError extends Error {
 }
 
 /** Applies every pending migration; returns the names applied. Throws MigrationError on failure. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {

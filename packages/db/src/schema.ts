@@ -55,7 +55,7 @@ export interface AlertsTable {
   fingerprint: string;
   status: AlertStatus;
   labels: Json<Labels>;
-  annotations: Json<Labels>;
+  annotations: ColumnType<Labels, string | Labels | undefined, string | Labels>;
   starts_at: ColumnType<Date, Date | string, Date | string>;
   ends_at: NullableTimestamp;
   generator_url: string | null;

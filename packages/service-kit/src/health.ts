@@ -1,17 +1,18 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
+/** `/healthz`: the process is up and serving. */
+export const livenessHandler: RequestHandler = (_request, response) => {
+  response.json({ status: 'ok' });
+};
+
 /**
- * `/healthz` says the process is up; `/readyz` runs every check (e.g. the database) and answers
- * 503 naming the failing ones, or while the service is draining for shutdown.
+ * `/readyz`: runs every check (e.g. the database) and answers 503 naming the failing ones, or
+ * while the service is draining for shutdown so load balancers stop sending it traffic.
  */
-export function healthRoutes(checks: Record<string, ReadinessCheck>, isDraining: () => boolean): Router {
-  const router = Router();
-  router.get('/healthz', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
-  router.get('/readyz', async (_request, response) => {
+export function readinessHandler(checks: Record<string, ReadinessCheck>, isDraining: () => boolean): RequestHandler {
+  return async (_request, response) => {
     if (isDraining()) {
       response.status(503).json({ status: 'draining' });
       return;
@@ -24,6 +25,13 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>, isDraining:
       status: failing.length ? 'unavailable' : 'ok',
       checks: Object.fromEntries(entries.map(([name, ok]) => [name, ok ? 'ok' : 'failing'])),
     });
-  });
+  };
+}
+
+/** Both probes on one router: GET /healthz and GET /readyz. */
+export function healthRoutes(checks: Record<string, ReadinessCheck>, isDraining: () => boolean): Router {
+  const router = Router();
+  router.get('/healthz', livenessHandler);
+  router.get('/readyz', readinessHandler(checks, isDraining));
   return router;
 }

@@ -1,5 +1,5 @@
 export { createLogger, type Logger } from './logger';
 export { requestContext } from './request-context';
 export { createHttpMetrics, type HttpMetrics } from './metrics';
-export { healthRoutes, type ReadinessCheck } from './health';
+export { healthRoutes, livenessHandler, readinessHandler, type ReadinessCheck } from './health';
 export { serve, closeOnSignals, type RunningServer, type ServeOptions } from './serve';

@@ -1,0 +1,72 @@
+import type { Database, DeviceRow, Kysely } from '@sre/db';
+import { recordAuditEvent } from '../audit/audit.service';
+import type { Actor } from '../audit/audit';
+import { AppError, notFound } from '../errors';
+import type { Device, DeviceDetail, DeviceInput } from './device';
+import * as repository from './devices.repository';
+
+export interface DeviceService {
+  list(search?: string): Promise<Device[]>;
+  get(id: string): Promise<DeviceDetail>;
+  create(input: DeviceInput, actor: Actor, requestId: string): Promise<Device>;
+  update(id: string, input: DeviceInput, actor: Actor, requestId: string): Promise<Device>;
+}
+
+const listLimit = 500;
+
+/** Devices and their dependencies; every change is audited in the same transaction. */
+export function createDeviceService(db: Kysely<Database>): DeviceService {
+  return {
+    async list(search = '') {
+      return (await repository.listDevices(db, { search, limit: listLimit })).map(toDevice);
+    },
+    async get(id) {
+      const row = await repository.findDeviceById(db, id);
+      if (!row) throw notFound('the device');
+      return { ...toDevice(row), ...(await repository.listDependencies(db, id)) };
+    },
+    async create(input, actor, requestId) {
+      const row = await withNameConflict(() =>
+        db.transaction().execute(async (trx) => {
+          const created = await repository.insertDevice(trx, input);
+          await recordAuditEvent(trx, { actor, action: 'device.create', target: { type: 'device', id: created.id }, details: { ...input }, requestId });
+          return created;
+        }),
+      );
+      return toDevice(row);
+    },
+    async update(id, input, actor, requestId) {
+      const row = await withNameConflict(() =>
+        db.transaction().execute(async (trx) => {
+          const before = await repository.findDeviceById(trx, id);
+          const updated = await repository.updateDevice(trx, id, input);
+          if (!before || !updated) throw notFound('the device');
+          await recordAuditEvent(trx, {
+            actor,
+            action: 'device.update',
+            target: { type: 'device', id },
+            details: { before: { name: before.name, kind: before.kind, owner: before.owner, labels: before.labels }, after: { ...input } },
+            requestId,
+          });
+          return updated;
+        }),
+      );
+      return toDevice(row);
+    },
+  };
+}
+
+async function withNameConflict<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (repository.isDuplicateName(error)) {
+      throw new AppError('validation_failed', 'some fields need attention', { fields: { name: 'another device already has this name' } });
+    }
+    throw error;
+  }
+}
+
+function toDevice(row: DeviceRow): Device {
+  return { id: row.id, name: row.name, kind: row.kind, labels: row.labels, owner: row.owner, createdAt: row.created_at, updatedAt: row.updated_at };
+}
