@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startControlPlane, type ControlPlaneUnderTest } from '../../test/harness';
+import type { Access } from './access';
+
+// What each route must allow, stated independently of the code. A route the app serves that is
+// missing here fails the first test: nobody adds a route without deciding who may call it.
+const expectedAccess: Record<string, Access> = {
+  'GET /healthz': 'anonymous',
+  'GET /readyz': 'anonymous',
+  'GET /metrics': 'anonymous',
+  'GET /assets/:file': 'anonymous',
+  'GET /': 'public',
+  'GET /auth/login': 'public',
+  'GET /auth/callback': 'public',
+  'POST /auth/logout': 'signed-in',
+  'GET /system-status': 'viewer',
+  'GET /devices': 'viewer',
+  'GET /devices/new': 'admin',
+  'POST /devices': 'admin',
+  'GET /devices/:id': 'viewer',
+  'GET /devices/:id/edit': 'admin',
+  'POST /devices/:id': 'admin',
+  'GET /api/v1/info': { scope: 'controlplane.read' },
+  'GET /api/v1/devices': { scope: 'controlplane.read' },
+  'GET /api/v1/devices/:id': { scope: 'controlplane.read' },
+};
+
+type Caller = 'anonymous' | 'no-role' | 'viewer' | 'operator' | 'admin' | 'service';
+const callers: Caller[] = ['anonymous', 'no-role', 'viewer', 'operator', 'admin', 'service'];
+const rank: Record<string, number> = { viewer: 1, operator: 2, admin: 3 };
+
+/** The outcome a caller must get: allowed, or the exact refusal. */
+function expectedOutcome(access: Access, caller: Caller, method: string): 'allowed' | 'login' | 401 | 403 {
+  if (access === 'anonymous') return 'allowed';
+  if (typeof access === 'object') return caller === 'service' ? 'allowed' : 401;
+  if (access === 'public') return 'allowed';
+  const unsafe = method !== 'GET';
+  if (caller === 'anonymous' || caller === 'service') return unsafe ? 403 : 'login'; // no session: CSRF refuses first
+  if (access === 'signed-in') return 'allowed';
+  return (rank[caller] ?? 0) >= (rank[access] ?? 99) ? 'allowed' : 403;
+}
+
+describe('every route enforces its access rule on the server', () => {
+  let controlPlane: ControlPlaneUnderTest;
+  let deviceId: string;
+  const credentials = new Map<Caller, { cookie?: string; csrfToken?: string; bearer?: string }>();
+
+  beforeAll(async () => {
+    controlPlane = await startControlPlane();
+    const device = await controlPlane.database.db
+      .insertInto('devices')
+      .values({ name: 'matrix-host', kind: 'host', labels: {} })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    deviceId = device.id;
+    credentials.set('anonymous', {});
+    credentials.set('no-role', await controlPlane.sessionFor([]));
+    for (const role of ['viewer', 'operator', 'admin'] as const) credentials.set(role, await controlPlane.sessionFor([role]));
+    credentials.set('service', { bearer: await controlPlane.serviceToken() });
+  });
+  afterAll(async () => {
+    await controlPlane.close();
+  });
+
+  it('has an expectation for exactly the routes the app serves', () => {
+    const served = controlPlane.routes.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort();
+    expect(served).toEqual(Object.keys(expectedAccess).sort());
+    for (const route of controlPlane.routes) {
+      expect(route.access, `${route.method.toUpperCase()} ${route.path}`).toEqual(expectedAccess[`${route.method.toUpperCase()} ${route.path}`]);
+    }
+  });
+
+  const cases = Object.entries(expectedAccess).flatMap(([route, access]) =>
+    callers.map((caller) => ({ route, access, caller, outcome: expectedOutcome(access, caller, route.split(' ')[0]!) })),
+  );
+
+  it.each(cases)('$route as $caller → $outcome', async ({ route, caller, outcome }) => {
+    const [method, template] = route.split(' ') as [string, string];
+    const path = template.replace(':id', deviceId).replace(':file', 'app.css');
+    // Logging out ends the session: give that case a session of its own so later cases keep theirs.
+    const ownsSession = route === 'POST /auth/logout' && caller !== 'anonymous' && caller !== 'service';
+    const { cookie, csrfToken, bearer } = ownsSession
+      ? await controlPlane.sessionFor(caller === 'no-role' ? [] : [caller])
+      : credentials.get(caller)!;
+    const headers: Record<string, string> = {};
+    if (cookie) headers.cookie = cookie;
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    if (csrfToken && method !== 'GET') headers['x-csrf-token'] = csrfToken;
+    if (method !== 'GET') headers['content-type'] = 'application/x-www-form-urlencoded';
+
+    const response = await fetch(`${controlPlane.url}${path}`, { method, headers, redirect: 'manual', body: method === 'GET' ? undefined : '' });
+    const location = response.headers.get('location') ?? '';
+    if (outcome === 'login') {
+      expect(response.status).toBe(303);
+      expect(location).toMatch(/^\/auth\/login\?returnTo=/);
+    } else if (outcome === 'allowed') {
+      expect([401, 403]).not.toContain(response.status);
+      expect(location).not.toMatch(/^\/auth\/login/);
+    } else {
+      expect(response.status).toBe(outcome);
+    }
+  });
+});
