@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const captureProblems = (environment: Record<string, string>) => {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+};
+
+describe('control-plane configuration', () => {
+  it('lists every problem at once, naming the variable to set', () => {
+    const problems = captureProblems({ CONTROL_PLANE_PORT: 'eighty', CONTROL_PLANE_URL: 'ftp://x', LOG_LEVEL: 'loud' });
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(
+      expect.arrayContaining(['CONTROL_PLANE_PORT', 'CONTROL_PLANE_URL', 'DATABASE_URL', 'LOG_LEVEL']),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it('refuses production without a real issuer, and plain http issuers there', () => {
+    expect(captureProblems({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/sre' })).toEqual([
+      'OIDC_ISSUER_URL: required in production (the development identity provider never runs there)',
+    ]);
+    expect(
+      captureProblems({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/sre', OIDC_ISSUER_URL: 'http://kc/realms/sre', OIDC_CLIENT_SECRET: 's' }),
+    ).toEqual(['OIDC_ISSUER_URL: must be https in production']);
+  });
+
+  it('requires the client secret whenever a real issuer is configured', () => {
+    expect(captureProblems({ DATABASE_URL: 'postgres://db/sre', OIDC_ISSUER_URL: 'https://kc.example.com/realms/sre' })).toEqual([
+      'OIDC_CLIENT_SECRET: required with OIDC_ISSUER_URL (the control-plane client secret)',
+    ]);
+  });
+
+  it('defaults to the development setup on loopback and freezes the result', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://localhost/sre' });
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:8080', allowInsecureHttp: true });
+    expect(config.oidc.issuer).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.oidc)).toBe(true);
+  });
+});
