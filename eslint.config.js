@@ -11,7 +11,7 @@ const layerRules = [
     files: ['services/*/src/**/*.repository.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: restrict(['**/*.service', '**/*.routes', '**/*.views', '**/app', '**/main'], 'A repository imports only the database layer and domain types.'),
+        patterns: restrict(['**/*.service', '**/*.routes', '**/app', '**/main'], 'A repository imports only the database layer and domain types.'),
       }],
     },
   },
@@ -20,7 +20,7 @@ const layerRules = [
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          ...restrict(['**/*.routes', '**/*.views', '**/app', '**/main', 'express'], 'A service knows nothing of HTTP: no routes, views or express.'),
+          ...restrict(['**/*.routes', '**/app', '**/main', 'express'], 'A service knows nothing of HTTP: no routes or express.'),
           ...restrict(['../**/*.repository'], "A service may call another feature's service, never its repository."),
           ...restrict(['kysely'], 'Only repositories and packages/db import Kysely.'),
         ],
@@ -41,7 +41,7 @@ const layerRules = [
   {
     // Pure domain modules, views, inputs and integrations: no database, no HTTP layer above them.
     files: ['services/*/src/**/*.{ts,tsx}'],
-    ignores: ['**/*.repository.ts', '**/*.service.ts', '**/*.routes.ts', '**/*.routes.tsx', '**/app.ts', '**/main.ts', '**/*.test.ts', '**/*.test.tsx', '**/web/**'],
+    ignores: ['**/*.repository.ts', '**/*.service.ts', '**/*.routes.ts', '**/*.routes.tsx', '**/app.ts', '**/main.ts', '**/dependencies.ts', '**/*.test.ts', '**/*.test.tsx', '**/web/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

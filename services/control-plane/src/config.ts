@@ -62,6 +62,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** The Config from this process's environment (the only read of process.env). */
+export const loadConfigFromEnvironment = (): Config => loadConfig(process.env);
+
 /** Validates the environment and returns a frozen Config; throws ConfigError listing every problem. */
 export function loadConfig(environment: Record<string, string | undefined>): Config {
   const parsed = environmentSchema.safeParse(environment);

@@ -1,13 +1,13 @@
 import { createDb } from '@sre/db';
 import { closeOnSignals, createLogger, serve } from '@sre/service-kit';
 import { createApp } from './app';
-import { ConfigError, developmentSecrets, loadConfig, type Config } from './config';
+import { ConfigError, developmentSecrets, loadConfigFromEnvironment, type Config } from './config';
 import { createDependencies } from './dependencies';
 import { startDevIdentityProvider, type DevIdentityProvider } from './dev-identity/dev-identity-provider';
 
 let config: Config;
 try {
-  config = loadConfig(process.env);
+  config = loadConfigFromEnvironment();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`control-plane: ${error.message}`);

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { CookieBrowser } from './harness';
+import type { CookieBrowser } from './harness';
 
 /** Drives the real login: control plane → provider login form → callback. Returns the callback URL. */
 export async function logInThroughProvider(browser: CookieBrowser, controlPlaneUrl: string, username: string, password = username) {

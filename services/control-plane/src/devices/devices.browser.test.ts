@@ -6,14 +6,13 @@ import { startControlPlane, type ControlPlaneUnderTest } from '../../test/harnes
 describe('in a real browser: log in through the identity provider and create a device', () => {
   let controlPlane: ControlPlaneUnderTest;
   let browser: Browser;
-  let closeBrowser: () => Promise<void>;
 
   beforeAll(async () => {
     controlPlane = await startControlPlane();
-    ({ browser, close: closeBrowser } = await launchChromium());
+    browser = await launchChromium();
   });
   afterAll(async () => {
-    await closeBrowser?.();
+    await browser?.close();
     await controlPlane?.close();
   });
 

@@ -25,6 +25,7 @@ const expectedAccess: Record<string, Access> = {
   'GET /api/v1/devices/:id': { scope: 'controlplane.read' },
 };
 
+type Credentials = { cookie?: string; csrfToken?: string; bearer?: string };
 type Caller = 'anonymous' | 'no-role' | 'viewer' | 'operator' | 'admin' | 'service';
 const callers: Caller[] = ['anonymous', 'no-role', 'viewer', 'operator', 'admin', 'service'];
 const rank: Record<string, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -43,7 +44,7 @@ function expectedOutcome(access: Access, caller: Caller, method: string): 'allow
 describe('every route enforces its access rule on the server', () => {
   let controlPlane: ControlPlaneUnderTest;
   let deviceId: string;
-  const credentials = new Map<Caller, { cookie?: string; csrfToken?: string; bearer?: string }>();
+  const credentials = new Map<Caller, Credentials>();
 
   beforeAll(async () => {
     controlPlane = await startControlPlane();
@@ -79,7 +80,7 @@ describe('every route enforces its access rule on the server', () => {
     const path = template.replace(':id', deviceId).replace(':file', 'app.css');
     // Logging out ends the session: give that case a session of its own so later cases keep theirs.
     const ownsSession = route === 'POST /auth/logout' && caller !== 'anonymous' && caller !== 'service';
-    const { cookie, csrfToken, bearer } = ownsSession
+    const { cookie, csrfToken, bearer }: Credentials = ownsSession
       ? await controlPlane.sessionFor(caller === 'no-role' ? [] : [caller])
       : credentials.get(caller)!;
     const headers: Record<string, string> = {};

@@ -15,6 +15,7 @@ export function Layout({ title, context, children }: { title: string; context: P
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {context.csrfToken ? <meta name="csrf-token" content={context.csrfToken} /> : null}
         <title>{`${title} · SRE Platform`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/htmx.js" defer></script>
         <script src="/assets/app.js" defer></script>
