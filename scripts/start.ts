@@ -63,7 +63,8 @@ function startService(name: 'control-plane' | 'sre-assistant', env: NodeJS.Proce
   return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', name, 'src', 'main.ts')], {
     cwd: path.join(root, 'services', name),
     env,
-    stdio: 'inherit',
+    // The IPC channel closes when this launcher dies, however it dies: the services then exit.
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
 }
 

@@ -49,7 +49,11 @@ export async function serve(handler: RequestListener, options: ServeOptions): Pr
   return { server, url, close };
 }
 
-/** Runs `close` on SIGTERM/SIGINT once, then exits; a second signal exits at once. */
+/**
+ * Runs `close` on SIGTERM/SIGINT once, then exits; a second signal exits at once. A service
+ * started by a supervisor over IPC (`npm start`) also shuts down when the supervisor is gone,
+ * even if it was killed without a chance to signal.
+ */
 export function closeOnSignals(close: () => Promise<void>, log: Logger, onSignal: () => void = () => {}): void {
   let signalled = false;
   const handle = (signal: NodeJS.Signals) => {
@@ -70,4 +74,5 @@ export function closeOnSignals(close: () => Promise<void>, log: Logger, onSignal
   };
   process.once('SIGTERM', handle);
   process.once('SIGINT', handle);
+  if (process.connected) process.once('disconnect', () => handle('SIGTERM'));
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs before `npm test`: the browser tests drive Debian's Chromium (never a downloaded build).
+# Installs it with apt when missing and this is a Debian-like machine where we are root;
+# otherwise says exactly what to install.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing test prerequisites: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "The tests need: ${missing[*]} (Debian: sudo apt-get install -y ${missing[*]})" >&2
+  exit 1
+fi
