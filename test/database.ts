@@ -23,6 +23,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     drop: async () => {
       await db.destroy();
+      // pg's pool.end() resolves before its connections have closed; dropping `with (force)`
+      // under them would kill backends mid-shutdown and surface as an uncaught 57P01.
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const { rows } = await sql<{ open: number }>`select count(*)::int as open from pg_stat_activity where datname = ${name}`.execute(admin);
+        if (rows[0]?.open === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
       await admin.destroy();
     },

@@ -11,11 +11,17 @@ export interface DbOptions {
   maxConnections?: number;
   /** Label shown in pg_stat_activity, so an operator can tell the services apart. */
   applicationName?: string;
+  /**
+   * An idle pooled connection failed (e.g. the server restarted). pg drops the connection and
+   * the next query gets a fresh one; without a listener the error would crash the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** Creates the Kysely instance over a pg pool. Call `db.destroy()` to close the pool. */
-export function createDb({ connectionString, maxConnections = 10, applicationName }: DbOptions): Kysely<Database> {
+export function createDb({ connectionString, maxConnections = 10, applicationName, onConnectionError = () => {} }: DbOptions): Kysely<Database> {
   const pool = new pg.Pool({ connectionString, max: maxConnections, application_name: applicationName });
+  pool.on('error', onConnectionError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

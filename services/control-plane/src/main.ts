@@ -15,7 +15,11 @@ try {
 }
 
 const log = createLogger('control-plane', config.logLevel);
-const db = createDb({ connectionString: config.databaseUrl, applicationName: 'control-plane' });
+const db = createDb({
+  connectionString: config.databaseUrl,
+  applicationName: 'control-plane',
+  onConnectionError: (error) => log.warn({ err: error }, 'an idle database connection failed; it will be replaced'),
+});
 let devIdentity: DevIdentityProvider | undefined;
 if (!config.oidc.issuer) {
   devIdentity = await startDevIdentityProvider({

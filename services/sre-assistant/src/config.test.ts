@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const minimal = { DATABASE_URL: 'postgres://sre:secret@127.0.0.1:5432/sre', OIDC_ISSUER_URL: 'https://idp.example.com/realms/sre' };
+
+function problemsOf(environment: Record<string, string | undefined>): readonly string[] {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('fills in every default from two required variables', () => {
+    expect(loadConfig(minimal)).toEqual({
+      production: false,
+      host: '127.0.0.1',
+      port: 8081,
+      databaseUrl: minimal.DATABASE_URL,
+      logLevel: 'info',
+      oidc: { issuerUrl: minimal.OIDC_ISSUER_URL, jwksUrl: undefined, audience: 'urn:sre-platform:sre-assistant' },
+      controlPlane: { url: 'http://127.0.0.1:8080', audience: 'urn:sre-platform:control-plane' },
+      client: { id: 'sre-assistant', secret: undefined },
+    });
+  });
+
+  it('lists every problem at once, each naming the variable to set', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      ASSISTANT_PORT: '80801',
+      OIDC_ISSUER_URL: 'http://keycloak:8080/realms/sre',
+      OIDC_JWKS_URL: 'not a url',
+      CONTROL_PLANE_URL: 'ftp://control-plane',
+      LOG_LEVEL: 'loud',
+    });
+    expect(problems).toEqual([
+      'ASSISTANT_PORT must be a port number (0-65535)',
+      'DATABASE_URL is required: it must be a PostgreSQL URL, e.g. postgres://user:password@127.0.0.1:5432/sre',
+      'OIDC_JWKS_URL must be an http(s) URL, e.g. https://keycloak.example.com/realms/sre/protocol/openid-connect/certs',
+      'CONTROL_PLANE_URL must be an http(s) URL, e.g. http://127.0.0.1:8080',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      'OIDC_ISSUER_URL must use https when NODE_ENV=production',
+    ]);
+  });
+
+  it('accepts a plain-http issuer outside production (the development IdP)', () => {
+    const config = loadConfig({ ...minimal, OIDC_ISSUER_URL: 'http://127.0.0.1:8082' });
+    expect(config.oidc.issuerUrl).toBe('http://127.0.0.1:8082');
+    expect(config.production).toBe(false);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(problemsOf({ ...minimal, DATABASE_URL: '' })).toEqual([
+      'DATABASE_URL is required: it must be a PostgreSQL URL, e.g. postgres://user:password@127.0.0.1:5432/sre',
+    ]);
+    expect(loadConfig({ ...minimal, ASSISTANT_PORT: '', ASSISTANT_CLIENT_SECRET: '' })).toMatchObject({ port: 8081, client: { secret: undefined } });
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      ...minimal,
+      NODE_ENV: 'production',
+      ASSISTANT_PORT: '9000',
+      ASSISTANT_HOST: '0.0.0.0',
+      OIDC_JWKS_URL: 'https://idp.example.com/realms/sre/certs',
+      ASSISTANT_AUDIENCE: 'urn:example:assistant',
+      CONTROL_PLANE_URL: 'http://control-plane:8080',
+      CONTROL_PLANE_AUDIENCE: 'urn:example:control-plane',
+      ASSISTANT_CLIENT_ID: 'assistant',
+      ASSISTANT_CLIENT_SECRET: 's3cret',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      production: true,
+      host: '0.0.0.0',
+      port: 9000,
+      databaseUrl: minimal.DATABASE_URL,
+      logLevel: 'debug',
+      oidc: { issuerUrl: minimal.OIDC_ISSUER_URL, jwksUrl: 'https://idp.example.com/realms/sre/certs', audience: 'urn:example:assistant' },
+      controlPlane: { url: 'http://control-plane:8080', audience: 'urn:example:control-plane' },
+      client: { id: 'assistant', secret: 's3cret' },
+    });
+  });
+
+  it('returns a frozen configuration', () => {
+    const config = loadConfig(minimal);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.oidc)).toBe(true);
+    expect(Object.isFrozen(config.client)).toBe(true);
+  });
+});

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const httpUrl = (example: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL, e.g. ${example}` });
+const text = (description: string) => z.string().min(1, { error: `must be ${description}` });
+const port = (fallback: number) => {
+  const error = 'must be a port number (0-65535)';
+  return z.coerce.number<string>({ error }).int({ error }).min(0, { error }).max(65_535, { error }).default(fallback);
+};
+
+const environmentSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  ASSISTANT_PORT: port(8081),
+  ASSISTANT_HOST: text('a host name or address to listen on').default('127.0.0.1'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a PostgreSQL URL, e.g. postgres://user:password@127.0.0.1:5432/sre' }),
+  OIDC_ISSUER_URL: httpUrl('https://keycloak.example.com/realms/sre'),
+  OIDC_JWKS_URL: httpUrl('https://keycloak.example.com/realms/sre/protocol/openid-connect/certs').optional(),
+  ASSISTANT_AUDIENCE: text('the audience the assistant requires in access tokens').default('urn:sre-platform:sre-assistant'),
+  CONTROL_PLANE_URL: httpUrl('http://127.0.0.1:8080').default('http://127.0.0.1:8080'),
+  CONTROL_PLANE_AUDIENCE: text("the control plane API's audience").default('urn:sre-platform:control-plane'),
+  ASSISTANT_CLIENT_ID: text("the assistant's OAuth client id").default('sre-assistant'),
+  ASSISTANT_CLIENT_SECRET: text("the assistant's OAuth client secret").optional(),
+  LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+});
+
+export type LogLevel = (typeof logLevels)[number];
+
+export interface Config {
+  readonly production: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly logLevel: LogLevel;
+  /** Who issues the access tokens callers present, and the audience they must carry. */
+  readonly oidc: { readonly issuerUrl: string; readonly jwksUrl: string | undefined; readonly audience: string };
+  /** The control plane's read-only API, which the assistant calls with its own token. */
+  readonly controlPlane: { readonly url: string; readonly audience: string };
+  /** The assistant's own OAuth client; without a secret it cannot call the control plane. */
+  readonly client: { readonly id: string; readonly secret: string | undefined };
+}
+
+/** Configuration problems, one line per variable, each naming the variable to set. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from an environment (tests pass their own); throws ConfigError listing every problem. */
+export function loadConfig(environment: Readonly<Record<string, string | undefined>> = process.env): Config {
+  // Deployment tools often write `NAME=` for "unset"; an empty value means the default.
+  const given = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(given);
+  const problems = [
+    ...(parsed.error?.issues ?? []).map((issue) => {
+      const name = String(issue.path[0]);
+      return given[name] === undefined ? `${name} is required: it ${issue.message}` : `${name} ${issue.message}`;
+    }),
+    ...insecureInProduction(given),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data;
+  return Object.freeze({
+    production: env.NODE_ENV === 'production',
+    host: env.ASSISTANT_HOST,
+    port: env.ASSISTANT_PORT,
+    databaseUrl: env.DATABASE_URL,
+    logLevel: env.LOG_LEVEL,
+    oidc: Object.freeze({ issuerUrl: env.OIDC_ISSUER_URL, jwksUrl: env.OIDC_JWKS_URL, audience: env.ASSISTANT_AUDIENCE }),
+    controlPlane: Object.freeze({ url: env.CONTROL_PLANE_URL, audience: env.CONTROL_PLANE_AUDIENCE }),
+    client: Object.freeze({ id: env.ASSISTANT_CLIENT_ID, secret: env.ASSISTANT_CLIENT_SECRET }),
+  });
+}
+
+// Checked on the raw values so that it is reported together with every other problem.
+function insecureInProduction(given: Record<string, string | undefined>): string[] {
+  if (given.NODE_ENV !== 'production') return [];
+  // Keys and tokens fetched over plain http could be forged in transit.
+  return ['OIDC_ISSUER_URL', 'OIDC_JWKS_URL']
+    .filter((name) => /^http:/i.test(given[name] ?? ''))
+    .map((name) => `${name} must use https when NODE_ENV=production`);
+}

@@ -1,0 +1,45 @@
+/** How a call to another service failed; retries and backoff decide on `retryable`. */
+export type UpstreamFailure = 'auth' | 'rate_limited' | 'timeout' | 'client' | 'server' | 'unreachable';
+
+const retryable: Record<UpstreamFailure, boolean> = {
+  auth: false,
+  rate_limited: true,
+  timeout: true,
+  client: false,
+  server: true,
+  unreachable: true,
+};
+
+export interface UpstreamErrorDetails {
+  /** The HTTP status the upstream answered, when it answered. */
+  status?: number;
+  /** Overrides the kind's default, e.g. for an answer that breaks the upstream's contract. */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+/** A failed call to an upstream (the control plane, the token issuer, later VictoriaMetrics and Grafana). */
+export class UpstreamError extends Error {
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(readonly kind: UpstreamFailure, message: string, details: UpstreamErrorDetails = {}) {
+    super(message, { cause: details.cause });
+    this.name = 'UpstreamError';
+    this.status = details.status;
+    this.retryable = details.retryable ?? retryable[kind];
+  }
+}
+
+/** The failure an HTTP error status stands for. */
+export function failureForStatus(status: number): UpstreamFailure {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 429) return 'rate_limited';
+  if (status === 408 || status === 504) return 'timeout';
+  return status >= 500 ? 'server' : 'client';
+}
+
+/** Classifies an error thrown by fetch (or raced against an AbortSignal.timeout): timeout or unreachable. */
+export function failureForThrown(error: unknown): UpstreamFailure {
+  return error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable';
+}
