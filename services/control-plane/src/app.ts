@@ -2,6 +2,9 @@ import express, { Router, type Express } from 'express';
 import type { AccessTokenVerifier } from '@sre/auth';
 import { isDatabaseReachable, type Database, type Kysely } from '@sre/db';
 import { livenessHandler, readinessHandler, requestContext, type HttpMetrics, type Logger } from '@sre/service-kit';
+import { alertIntakeRoutes } from './alerts/alerts.routes';
+import type { AlertIntakeService } from './alerts/alerts.service';
+import { intakeLimits } from './alerts/alerts.input';
 import { apiRoutes } from './api/api.routes';
 import type { LoginService } from './auth/auth.service';
 import { authRoutes } from './auth/auth.routes';
@@ -16,6 +19,7 @@ import { serveAsset } from './web/assets';
 import { verifyCsrf } from './web/csrf';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { securityHeaders } from './web/security-headers';
+import { requireSharedSecret } from './web/shared-secret';
 import { loadSession, sessionCookie } from './web/session';
 
 export interface AppDependencies {
@@ -26,6 +30,7 @@ export interface AppDependencies {
   login: LoginService;
   sessions: SessionService;
   devices: DeviceService;
+  alertIntake: AlertIntakeService;
   assistant: AssistantClient;
   verifyAccessToken: AccessTokenVerifier;
   /** The issuer's origin: logout redirects there, so the CSP's form-action must allow it. */
@@ -59,12 +64,19 @@ export function createApp(deps: AppDependencies): ControlPlaneApp {
     ...authRoutes({ login: deps.login, sessions: deps.sessions, cookie, publicUrl: config.publicUrl }),
     ...deviceRoutes(deps.devices),
     ...apiRoutes(deps.devices, deps.version),
+    ...alertIntakeRoutes(deps.alertIntake),
   ];
   const router = Router();
   mountRoutes(router, routes, {
     api: [express.json({ limit: '1mb' })],
     browser: [express.urlencoded({ extended: false, limit: '64kb' }), loadSession(deps.sessions, cookie), verifyCsrf()],
     verifyAccessToken: deps.verifyAccessToken,
+    sharedSecret: {
+      alertmanager: [
+        requireSharedSecret(config.alertmanagerWebhookToken, 'ALERTMANAGER_WEBHOOK_TOKEN'),
+        express.json({ limit: intakeLimits.bodyBytes }),
+      ],
+    },
   });
   app.use(router);
   app.use(notFoundHandler);

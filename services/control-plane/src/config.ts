@@ -25,6 +25,7 @@ const environmentSchema = z.object({
   ASSISTANT_URL: url.default('http://127.0.0.1:8081'),
   ASSISTANT_AUDIENCE: z.string().min(1).default('urn:sre-platform:sre-assistant'),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  ALERTMANAGER_WEBHOOK_TOKEN: optionalText.pipe(z.string().min(16, 'use at least 16 characters').optional()),
 });
 
 export const developmentSecrets = {
@@ -51,6 +52,8 @@ export interface Config {
   readonly apiAudience: string;
   readonly assistant: { readonly url: string; readonly audience: string };
   readonly sessionTtlSeconds: number;
+  /** The secret Alertmanager presents to the webhook intake; unset keeps the intake closed. */
+  readonly alertmanagerWebhookToken: string | undefined;
   /** Plain-http issuers and cookies without Secure are allowed only outside production. */
   readonly allowInsecureHttp: boolean;
 }
@@ -102,6 +105,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     apiAudience: env.CONTROL_PLANE_AUDIENCE,
     assistant: Object.freeze({ url: env.ASSISTANT_URL.replace(/\/$/, ''), audience: env.ASSISTANT_AUDIENCE }),
     sessionTtlSeconds: Math.round(env.SESSION_TTL_HOURS * 3600),
+    alertmanagerWebhookToken: env.ALERTMANAGER_WEBHOOK_TOKEN,
     allowInsecureHttp: !production,
   });
 }

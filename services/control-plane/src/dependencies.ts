@@ -2,6 +2,7 @@ import { createAccessTokenVerifier, createTokenSource } from '@sre/auth';
 import type { Database, Kysely } from '@sre/db';
 import type { CustomFetch } from 'openid-client';
 import { createHttpMetrics, type Logger } from '@sre/service-kit';
+import { createAlertIntakeService } from './alerts/alerts.service';
 import type { AppDependencies } from './app';
 import { createLoginService } from './auth/auth.service';
 import type { Config } from './config';
@@ -30,6 +31,7 @@ export function createDependencies(options: {
     metrics: createHttpMetrics('control-plane'),
     sessions: createSessionService(db, config.sessionTtlSeconds),
     devices: createDeviceService(db),
+    alertIntake: createAlertIntakeService(db),
     login: createLoginService(db, {
       issuer,
       clientId: config.oidc.clientId,

@@ -16,6 +16,8 @@ export interface ControlPlaneUnderTest extends ControlPlaneApp {
   identity: DevIdentityProvider;
   /** A session for a user holding these roles, created through the real session service. */
   sessionFor(roles: string[]): Promise<{ cookie: string; csrfToken: string; userId: string }>;
+  /** The secret the Alertmanager webhook intake accepts. */
+  webhookToken: string;
   /** A client-credentials token the sre-assistant client gets from the provider for /api/v1. */
   serviceToken(): Promise<string>;
   close(): Promise<void>;
@@ -27,6 +29,7 @@ export interface ControlPlaneUnderTest extends ControlPlaneApp {
  */
 export async function startControlPlane(options: { env?: Record<string, string>; oidcFetch?: CustomFetch } = {}): Promise<ControlPlaneUnderTest> {
   const database = await createTestDatabase();
+  const webhookToken = 'test-webhook-token-0123456789';
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -37,6 +40,7 @@ export async function startControlPlane(options: { env?: Record<string, string>;
     CONTROL_PLANE_URL: url,
     ASSISTANT_URL: 'http://127.0.0.1:9', // nothing listens: the status card must say so
     SESSION_TTL_HOURS: '1',
+    ALERTMANAGER_WEBHOOK_TOKEN: webhookToken,
     ...options.env,
   });
   const identity = await startDevIdentityProvider({
@@ -70,6 +74,7 @@ export async function startControlPlane(options: { env?: Record<string, string>;
     url,
     database,
     identity,
+    webhookToken,
     async sessionFor(roles) {
       userCount += 1;
       const user = await database.db

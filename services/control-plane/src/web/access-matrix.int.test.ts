@@ -23,20 +23,21 @@ const expectedAccess: Record<string, Access> = {
   'GET /api/v1/info': { scope: 'controlplane.read' },
   'GET /api/v1/devices': { scope: 'controlplane.read' },
   'GET /api/v1/devices/:id': { scope: 'controlplane.read' },
+  'POST /api/v1/alerts/alertmanager': { sharedSecret: 'alertmanager' },
 };
 
 type Credentials = { cookie?: string; csrfToken?: string; bearer?: string };
-type Caller = 'anonymous' | 'no-role' | 'viewer' | 'operator' | 'admin' | 'service';
-const callers: Caller[] = ['anonymous', 'no-role', 'viewer', 'operator', 'admin', 'service'];
+type Caller = 'anonymous' | 'no-role' | 'viewer' | 'operator' | 'admin' | 'service' | 'alertmanager';
+const callers: Caller[] = ['anonymous', 'no-role', 'viewer', 'operator', 'admin', 'service', 'alertmanager'];
 const rank: Record<string, number> = { viewer: 1, operator: 2, admin: 3 };
 
 /** The outcome a caller must get: allowed, or the exact refusal. */
 function expectedOutcome(access: Access, caller: Caller, method: string): 'allowed' | 'login' | 401 | 403 {
   if (access === 'anonymous') return 'allowed';
-  if (typeof access === 'object') return caller === 'service' ? 'allowed' : 401;
+  if (typeof access === 'object') return caller === ('scope' in access ? 'service' : 'alertmanager') ? 'allowed' : 401;
   if (access === 'public') return 'allowed';
   const unsafe = method !== 'GET';
-  if (caller === 'anonymous' || caller === 'service') return unsafe ? 403 : 'login'; // no session: CSRF refuses first
+  if (caller === 'anonymous' || caller === 'service' || caller === 'alertmanager') return unsafe ? 403 : 'login'; // no session: CSRF refuses first
   if (access === 'signed-in') return 'allowed';
   return (rank[caller] ?? 0) >= (rank[access] ?? 99) ? 'allowed' : 403;
 }
@@ -58,6 +59,7 @@ describe('every route enforces its access rule on the server', () => {
     credentials.set('no-role', await controlPlane.sessionFor([]));
     for (const role of ['viewer', 'operator', 'admin'] as const) credentials.set(role, await controlPlane.sessionFor([role]));
     credentials.set('service', { bearer: await controlPlane.serviceToken() });
+    credentials.set('alertmanager', { bearer: controlPlane.webhookToken });
   });
   afterAll(async () => {
     await controlPlane.close();
@@ -79,7 +81,7 @@ describe('every route enforces its access rule on the server', () => {
     const [method, template] = route.split(' ') as [string, string];
     const path = template.replace(':id', deviceId).replace(':file', 'app.css');
     // Logging out ends the session: give that case a session of its own so later cases keep theirs.
-    const ownsSession = route === 'POST /auth/logout' && caller !== 'anonymous' && caller !== 'service';
+    const ownsSession = route === 'POST /auth/logout' && ['no-role', 'viewer', 'operator', 'admin'].includes(caller);
     const { cookie, csrfToken, bearer }: Credentials = ownsSession
       ? await controlPlane.sessionFor(caller === 'no-role' ? [] : [caller])
       : credentials.get(caller)!;

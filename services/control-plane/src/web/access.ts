@@ -16,8 +16,9 @@ declare module 'express-serve-static-core' {
  * - `signed-in`: any logged-in user, whatever their role.
  * - a Role: a logged-in user holding at least that role.
  * - `{ scope }`: a service presenting a bearer access token with that scope.
+ * - `{ sharedSecret }`: a sender that can only hold a static secret (Alertmanager's webhook).
  */
-export type Access = 'anonymous' | 'public' | 'signed-in' | Role | { scope: string };
+export type Access = 'anonymous' | 'public' | 'signed-in' | Role | { scope: string } | { sharedSecret: 'alertmanager' };
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -34,12 +35,16 @@ export interface RouteChains {
   /** Body parsing, the session and CSRF verification for browser routes. */
   browser: RequestHandler[];
   verifyAccessToken: AccessTokenVerifier;
+  /** Per sender: its secret check, then its body parser (authenticated before parsing). */
+  sharedSecret: Record<'alertmanager', RequestHandler[]>;
 }
 
 /** The middleware that enforce an Access rule on the server, in order. */
 export function guardsFor(access: Access, chains: RouteChains): RequestHandler[] {
   if (access === 'anonymous') return [];
-  if (typeof access === 'object') return [...chains.api, requireScope(chains.verifyAccessToken, access.scope)];
+  if (typeof access === 'object') {
+    return 'scope' in access ? [...chains.api, requireScope(chains.verifyAccessToken, access.scope)] : chains.sharedSecret[access.sharedSecret];
+  }
   if (access === 'public') return chains.browser;
   return [...chains.browser, requireUser(access)];
 }

@@ -44,6 +44,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, request, respo
       detail: message,
       instance: request.originalUrl,
       requestId,
+      ...(appError?.details.fields
+        ? { errors: Object.entries(appError.details.fields).map(([path, message]) => ({ path, message })) }
+        : {}),
     });
     return;
   }
