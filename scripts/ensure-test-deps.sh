@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs before `npm test`: the browser tests drive Debian's Chromium (never a downloaded build).
-# Installs it with apt when missing and this is a Debian-like machine where we are root;
+# Runs before `npm test`: the browser tests drive Debian's Chromium (never a downloaded build),
+# and the intake's end-to-end test runs a real Alertmanager (Debian's prometheus-alertmanager).
+# Installs them with apt when missing and this is a Debian-like machine where we are root;
 # otherwise says exactly what to install.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
