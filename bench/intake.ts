@@ -3,7 +3,8 @@
 // 100 alerts with a few in flight, then counts what was stored. Ends with one JSON line.
 import { parseArgs } from 'node:util';
 import { createDb } from '@sre/db';
-import { freePort, percentile, startBenchDatabase, startService, stopProcess } from './support';
+import { freePort } from '../test/ports';
+import { percentile, startBenchDatabase, startService, stopProcess } from './support';
 
 const { values } = parseArgs({
   options: {

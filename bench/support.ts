@@ -1,25 +1,16 @@
 // Shared plumbing for the benchmark scripts: they start what they need and clean up after.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest, sql } from '@sre/db';
 import { startEmbeddedServer, type EmbeddedServer } from '@sre/db/embedded';
+import { freePort } from '../test/ports';
+
 
 export const repositoryRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throwaway embedded PostgreSQL with a migrated database `bench`. */
 export async function startBenchDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {

@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createDb, migrateToLatest, sql } from '@sre/db';
 import { startEmbeddedServer } from '@sre/db/embedded';
+import { freePort } from './ports';
 
 export const templateDatabase = 'sre_test_template';
 
@@ -44,13 +44,3 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

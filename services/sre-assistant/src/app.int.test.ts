@@ -2,47 +2,36 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '@sre/db';
-import { createTestDatabase, type TestDatabase } from '../../../test/database';
 import { closedPortUrl } from '../test/http-server';
-import { createTestApp } from '../test/test-app';
-import { startTokenIssuer, type TokenIssuer } from '../test/token-issuer';
+import { createTestApp, startAssistant, type AssistantWithBearer } from '../test/test-app';
 
 describe('the assistant app', () => {
-  let database: TestDatabase;
-  let issuer: TokenIssuer;
-  let app: Express;
-  let bearer: string;
+  let assistant: AssistantWithBearer;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    issuer = await startTokenIssuer();
-    app = createTestApp({ db: database.db, issuer: issuer.issuer });
-    bearer = `Bearer ${await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute assistant.read' })}`;
+    assistant = await startAssistant({ scope: 'assistant.execute assistant.read' });
   });
-  afterAll(async () => {
-    await issuer.close();
-    await database.drop();
-  });
+  afterAll(() => assistant.close());
 
   it('serves the probes without a token, readiness checking the database', async () => {
-    const live = await request(app).get('/healthz');
+    const live = await request(assistant.app).get('/healthz');
     expect(live.status).toBe(200);
     expect(live.body).toEqual({ status: 'ok' });
-    const ready = await request(app).get('/readyz');
+    const ready = await request(assistant.app).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok' } });
   });
 
   it('serves Prometheus metrics labelled by route template, not raw path', async () => {
-    await request(app).get('/tasks/00000000-0000-4000-8000-000000000000').set('Authorization', bearer);
-    const response = await request(app).get('/metrics');
+    await request(assistant.app).get('/tasks/00000000-0000-4000-8000-000000000000').set('Authorization', assistant.bearer);
+    const response = await request(assistant.app).get('/metrics');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.text).toMatch(/http_requests_total\{method="GET",route="\/tasks\/:id",status="404",service="sre-assistant"\} 1/);
   });
 
   it('echoes a well-formed X-Request-Id and puts it in problems', async () => {
-    const response = await request(app).get('/nowhere').set('Authorization', bearer).set('X-Request-Id', 'trace-42');
+    const response = await request(assistant.app).get('/nowhere').set('Authorization', assistant.bearer).set('X-Request-Id', 'trace-42');
     expect(response.headers['x-request-id']).toBe('trace-42');
     expect(response.status).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -62,7 +51,7 @@ describe('the assistant app', () => {
 
     beforeAll(async () => {
       brokenDb = createDb({ connectionString: `postgres://sre:secret@${new URL(await closedPortUrl()).host}/sre`, maxConnections: 1 });
-      broken = createTestApp({ db: brokenDb, issuer: issuer.issuer });
+      broken = createTestApp({ db: brokenDb, issuer: assistant.issuer.issuer });
     });
     afterAll(async () => {
       await brokenDb.destroy();
@@ -75,7 +64,7 @@ describe('the assistant app', () => {
     });
 
     it('answers an unexpected failure with a 500 problem that names only the request id', async () => {
-      const response = await request(broken).post('/execute').set('Authorization', bearer).send({ question: 'Why?' });
+      const response = await request(broken).post('/execute').set('Authorization', assistant.bearer).send({ question: 'Why?' });
       expect(response.status).toBe(500);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.body).toEqual({

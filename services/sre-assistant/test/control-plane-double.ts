@@ -1,7 +1,24 @@
 import { createAccessTokenVerifier } from '@sre/auth';
+import type { ControlPlaneClientOptions } from '../src/integrations/control-plane.client';
 import { listenLocally, sendJson, type LocalServer } from './http-server';
 
 export const controlPlaneAudience = 'urn:sre-platform:control-plane';
+
+/** The assistant's client secret in development, which the tests' token issuer is given too. */
+export const assistantClientSecret = 'dev-sre-assistant-secret';
+
+/** How the assistant reaches a control plane at `baseUrl` as client sre-assistant of `issuerUrl`, with a short deadline. */
+export function controlPlaneClientOptions(issuerUrl: string, baseUrl: string): ControlPlaneClientOptions {
+  return {
+    baseUrl,
+    audience: controlPlaneAudience,
+    issuerUrl,
+    clientId: 'sre-assistant',
+    clientSecret: assistantClientSecret,
+    allowInsecureRequests: true,
+    timeoutMs: 1_000,
+  };
+}
 
 /**
  * The control plane's `GET /api/v1/info` as its contract describes it: a client-credentials JWT

@@ -1,42 +1,33 @@
 import request from 'supertest';
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database';
 import { closedPortUrl } from '../../test/http-server';
-import { countTaskWrites, createTestApp } from '../../test/test-app';
-import { assistantAudience, startTokenIssuer, type TokenIssuer } from '../../test/token-issuer';
+import { countTaskWrites, createTestApp, startAssistant, type AssistantUnderTest } from '../../test/test-app';
+import { assistantAudience, type TokenIssuer } from '../../test/token-issuer';
 
 const question = { question: 'Why is checkout slow since 14:00?' };
 const invalidTokenChallenge = 'Bearer realm="sre-assistant", error="invalid_token"';
 
 describe('bearer authentication (machine to machine)', () => {
-  let database: TestDatabase;
-  let issuer: TokenIssuer;
-  let app: Express;
+  let assistant: AssistantUnderTest;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    issuer = await startTokenIssuer();
-    app = createTestApp({ db: database.db, issuer: issuer.issuer });
+    assistant = await startAssistant();
   });
-  afterAll(async () => {
-    await issuer.close();
-    await database.drop();
-  });
+  afterAll(() => assistant.close());
 
   const execute = (authorization?: string) => {
-    const call = request(app).post('/execute').send(question);
+    const call = request(assistant.app).post('/execute').send(question);
     return authorization === undefined ? call : call.set('Authorization', authorization);
   };
 
   it('answers a request without a token with 401 and a bare challenge (RFC 6750 §3.1)', async () => {
-    const before = await countTaskWrites(database.db);
+    const before = await countTaskWrites(assistant.database.db);
     const response = await execute();
     expect(response.status).toBe(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="sre-assistant"');
     expect(response.body).toMatchObject({ type: 'urn:sre-platform:problem:unauthenticated', status: 401, detail: 'a bearer access token is required' });
-    expect(await countTaskWrites(database.db)).toEqual(before);
+    expect(await countTaskWrites(assistant.database.db)).toEqual(before);
   });
 
   it('treats another authentication scheme as no token', async () => {
@@ -59,18 +50,18 @@ describe('bearer authentication (machine to machine)', () => {
   ];
 
   it.each(refusedTokens)('refuses a token %s with 401 invalid_token', async (_case, mint, detail) => {
-    const before = await countTaskWrites(database.db);
-    const response = await execute(`Bearer ${await mint(issuer)}`);
+    const before = await countTaskWrites(assistant.database.db);
+    const response = await execute(`Bearer ${await mint(assistant.issuer)}`);
     expect(response.status).toBe(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.headers['www-authenticate']).toBe(invalidTokenChallenge);
     expect(response.body.type).toBe('urn:sre-platform:problem:unauthenticated');
     expect(response.body.detail).toMatch(detail);
-    expect(await countTaskWrites(database.db)).toEqual(before);
+    expect(await countTaskWrites(assistant.database.db)).toEqual(before);
   });
 
   it('refuses a valid token without the operation scope with 403 insufficient_scope naming it', async () => {
-    const token = await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.read assistant.diagnose' });
+    const token = await assistant.issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.read assistant.diagnose' });
     const response = await execute(`Bearer ${token}`);
     expect(response.status).toBe(403);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -79,15 +70,15 @@ describe('bearer authentication (machine to machine)', () => {
   });
 
   it('accepts an RFC 9068 access token (typ at+jwt, client_id) and audits the client', async () => {
-    const token = await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute' });
+    const token = await assistant.issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute' });
     const response = await execute(`Bearer ${token}`);
     expect(response.status).toBe(202);
-    const audit = await database.db.selectFrom('audit_log').select(['actor', 'actor_type']).where('target_id', '=', response.body.id).executeTakeFirstOrThrow();
+    const audit = await assistant.database.db.selectFrom('audit_log').select(['actor', 'actor_type']).where('target_id', '=', response.body.id).executeTakeFirstOrThrow();
     expect(audit).toEqual({ actor: 'control-plane', actor_type: 'service' });
   });
 
   it('accepts a Keycloak access token (typ JWT, azp, audience from a mapper, realm roles, no client_id)', async () => {
-    const token = await issuer.sign(
+    const token = await assistant.issuer.sign(
       {
         sub: 'f3b2c1d0-service-account-control-plane',
         azp: 'control-plane',
@@ -102,13 +93,13 @@ describe('bearer authentication (machine to machine)', () => {
     );
     const response = await execute(`bearer ${token}`);
     expect(response.status).toBe(202);
-    const audit = await database.db.selectFrom('audit_log').select('actor').where('target_id', '=', response.body.id).executeTakeFirstOrThrow();
+    const audit = await assistant.database.db.selectFrom('audit_log').select('actor').where('target_id', '=', response.body.id).executeTakeFirstOrThrow();
     expect(audit.actor).toBe('control-plane');
   });
 
   it("answers 503 when the issuer's keys cannot be fetched, without blaming the token", async () => {
-    const unreachableApp = createTestApp({ db: database.db, issuer: `${await closedPortUrl()}/realms/sre` });
-    const token = await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute' });
+    const unreachableApp = createTestApp({ db: assistant.database.db, issuer: `${await closedPortUrl()}/realms/sre` });
+    const token = await assistant.issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute' });
     const response = await request(unreachableApp).post('/execute').set('Authorization', `Bearer ${token}`).send(question);
     expect(response.status).toBe(503);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -1,32 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database';
-import { countTaskWrites, createTestApp, insertAlert } from '../../test/test-app';
-import { startTokenIssuer, type TokenIssuer } from '../../test/token-issuer';
+import { countTaskWrites, insertAlert, startAssistant, type AssistantWithBearer } from '../../test/test-app';
 
 describe('POST /diagnostics/alert', () => {
-  let database: TestDatabase;
-  let issuer: TokenIssuer;
-  let app: Express;
-  let bearer: string;
+  let assistant: AssistantWithBearer;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    issuer = await startTokenIssuer();
-    app = createTestApp({ db: database.db, issuer: issuer.issuer });
-    bearer = `Bearer ${await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.diagnose assistant.read' })}`;
+    assistant = await startAssistant({ scope: 'assistant.diagnose assistant.read' });
   });
-  afterAll(async () => {
-    await issuer.close();
-    await database.drop();
-  });
+  afterAll(() => assistant.close());
 
-  const diagnose = () => request(app).post('/diagnostics/alert').set('Authorization', bearer);
+  const diagnose = () => request(assistant.app).post('/diagnostics/alert').set('Authorization', assistant.bearer);
 
   it('queues a diagnosis: 202, Location, the task, and its task row and audit entry in the database', async () => {
-    const alertId = await insertAlert(database.db);
+    const alertId = await insertAlert(assistant.database.db);
     const response = await diagnose().set('X-Request-Id', 'req-diagnose-1').send({ alertId, requestedBy: 'alice@example.com' });
 
     expect(response.status).toBe(202);
@@ -41,7 +29,7 @@ describe('POST /diagnostics/alert', () => {
       links: { self: `/tasks/${taskId}` },
     });
 
-    const task = await database.db.selectFrom('diagnosis_tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+    const task = await assistant.database.db.selectFrom('diagnosis_tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
     expect(task).toMatchObject({
       kind: 'alert',
       status: 'queued',
@@ -51,7 +39,7 @@ describe('POST /diagnostics/alert', () => {
     });
     expect(task.created_at.toISOString()).toBe(response.body.createdAt);
 
-    const audit = await database.db.selectFrom('audit_log').selectAll().where('target_id', '=', taskId).execute();
+    const audit = await assistant.database.db.selectFrom('audit_log').selectAll().where('target_id', '=', taskId).execute();
     expect(audit).toEqual([
       expect.objectContaining({
         actor: 'control-plane',
@@ -63,29 +51,29 @@ describe('POST /diagnostics/alert', () => {
       }),
     ]);
 
-    const read = await request(app).get(response.headers.location!).set('Authorization', bearer);
+    const read = await request(assistant.app).get(response.headers.location!).set('Authorization', assistant.bearer);
     expect(read.status).toBe(200);
     expect(read.body).toEqual(response.body);
   });
 
   it('records the calling client as the requester when no person is named', async () => {
-    const alertId = await insertAlert(database.db);
+    const alertId = await insertAlert(assistant.database.db);
     const response = await diagnose().send({ alertId });
     expect(response.status).toBe(202);
-    const task = await database.db.selectFrom('diagnosis_tasks').select('requested_by').where('id', '=', response.body.id).executeTakeFirstOrThrow();
+    const task = await assistant.database.db.selectFrom('diagnosis_tasks').select('requested_by').where('id', '=', response.body.id).executeTakeFirstOrThrow();
     expect(task.requested_by).toBe('control-plane');
-    const audit = await database.db.selectFrom('audit_log').select('details').where('target_id', '=', response.body.id).executeTakeFirstOrThrow();
+    const audit = await assistant.database.db.selectFrom('audit_log').select('details').where('target_id', '=', response.body.id).executeTakeFirstOrThrow();
     expect(audit.details).toEqual({ alertId, requestedBy: null });
   });
 
   it('answers 404 for an alert that is not in the database, and writes nothing', async () => {
-    const before = await countTaskWrites(database.db);
+    const before = await countTaskWrites(assistant.database.db);
     const unknown = randomUUID();
     const response = await diagnose().send({ alertId: unknown });
     expect(response.status).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ type: 'urn:sre-platform:problem:not-found', status: 404, detail: `no alert has the id ${unknown}`, instance: '/diagnostics/alert' });
-    expect(await countTaskWrites(database.db)).toEqual(before);
+    expect(await countTaskWrites(assistant.database.db)).toEqual(before);
   });
 
   it.each([
@@ -111,13 +99,13 @@ describe('POST /diagnostics/alert', () => {
     ],
     ['a JSON array', [{ alertId: randomUUID() }], [{ path: '', message: 'Invalid input: expected object, received array' }]],
   ])('answers 400 naming each failing field for %s', async (_case, body, errors) => {
-    const before = await countTaskWrites(database.db);
+    const before = await countTaskWrites(assistant.database.db);
     const response = await diagnose().send(body);
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ type: 'urn:sre-platform:problem:validation-failed', status: 400, instance: '/diagnostics/alert' });
     expect(response.body.errors).toEqual(errors);
-    expect(await countTaskWrites(database.db)).toEqual(before);
+    expect(await countTaskWrites(assistant.database.db)).toEqual(before);
   });
 
   it('answers 400 malformed-body for JSON that does not parse', async () => {

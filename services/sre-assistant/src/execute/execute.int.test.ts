@@ -1,32 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database';
-import { countTaskWrites, createTestApp, insertAlert } from '../../test/test-app';
-import { startTokenIssuer, type TokenIssuer } from '../../test/token-issuer';
+import { countTaskWrites, insertAlert, startAssistant, type AssistantWithBearer } from '../../test/test-app';
 
 describe('POST /execute', () => {
-  let database: TestDatabase;
-  let issuer: TokenIssuer;
-  let app: Express;
-  let bearer: string;
+  let assistant: AssistantWithBearer;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    issuer = await startTokenIssuer();
-    app = createTestApp({ db: database.db, issuer: issuer.issuer });
-    bearer = `Bearer ${await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute assistant.read' })}`;
+    assistant = await startAssistant({ scope: 'assistant.execute assistant.read' });
   });
-  afterAll(async () => {
-    await issuer.close();
-    await database.drop();
-  });
+  afterAll(() => assistant.close());
 
-  const execute = () => request(app).post('/execute').set('Authorization', bearer);
+  const execute = () => request(assistant.app).post('/execute').set('Authorization', assistant.bearer);
 
   it('queues an investigation with its context, linked to the alert it names, and audits it', async () => {
-    const alertId = await insertAlert(database.db);
+    const alertId = await insertAlert(assistant.database.db);
     const body = {
       question: 'Did the deploy at 03:05 cause this?',
       requestedBy: 'bob@example.com',
@@ -38,9 +26,9 @@ describe('POST /execute', () => {
     expect(response.headers.location).toBe(`/tasks/${response.body.id}`);
     expect(response.body).toMatchObject({ kind: 'execute', status: 'queued', alertId, links: { self: `/tasks/${response.body.id}` } });
 
-    const task = await database.db.selectFrom('diagnosis_tasks').selectAll().where('id', '=', response.body.id).executeTakeFirstOrThrow();
+    const task = await assistant.database.db.selectFrom('diagnosis_tasks').selectAll().where('id', '=', response.body.id).executeTakeFirstOrThrow();
     expect(task).toMatchObject({ kind: 'execute', alert_id: alertId, requested_by: 'bob@example.com', request: body });
-    const audit = await database.db.selectFrom('audit_log').selectAll().where('target_id', '=', response.body.id).executeTakeFirstOrThrow();
+    const audit = await assistant.database.db.selectFrom('audit_log').selectAll().where('target_id', '=', response.body.id).executeTakeFirstOrThrow();
     expect(audit).toMatchObject({
       actor: 'control-plane',
       actor_type: 'service',
@@ -55,17 +43,17 @@ describe('POST /execute', () => {
     const response = await execute().send({ question: 'Why is checkout slow since 14:00?' });
     expect(response.status).toBe(202);
     expect(response.body.alertId).toBeUndefined();
-    const read = await request(app).get(`/tasks/${response.body.id}`).set('Authorization', bearer);
+    const read = await request(assistant.app).get(`/tasks/${response.body.id}`).set('Authorization', assistant.bearer);
     expect(read.body).toEqual(response.body);
   });
 
   it('answers 404 when the context names an alert that does not exist, and writes nothing', async () => {
-    const before = await countTaskWrites(database.db);
+    const before = await countTaskWrites(assistant.database.db);
     const unknown = randomUUID();
     const response = await execute().send({ question: 'What happened?', context: { alertId: unknown } });
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ type: 'urn:sre-platform:problem:not-found', detail: `no alert has the id ${unknown}` });
-    expect(await countTaskWrites(database.db)).toEqual(before);
+    expect(await countTaskWrites(assistant.database.db)).toEqual(before);
   });
 
   it.each([

@@ -1,49 +1,32 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database';
-import { controlPlaneAudience, startControlPlaneDouble } from '../../test/control-plane-double';
+import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDouble } from '../../test/control-plane-double';
 import { closedPortUrl, type LocalServer } from '../../test/http-server';
-import { createTestApp } from '../../test/test-app';
-import { startTokenIssuer, type TokenIssuer } from '../../test/token-issuer';
+import { createTestApp, startAssistant, type AssistantWithBearer } from '../../test/test-app';
 import { createControlPlaneClient } from '../integrations/control-plane.client';
 
-const assistantSecret = 'dev-sre-assistant-secret';
-
 describe('GET /info', () => {
-  let database: TestDatabase;
-  let issuer: TokenIssuer;
+  let assistant: AssistantWithBearer;
   let controlPlane: LocalServer;
-  let bearer: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    issuer = await startTokenIssuer({ 'sre-assistant': assistantSecret });
-    controlPlane = await startControlPlaneDouble(issuer.issuer);
-    bearer = `Bearer ${await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.read openid assistant.diagnose' })}`;
+    assistant = await startAssistant({ scope: 'assistant.read openid assistant.diagnose', clients: { 'sre-assistant': assistantClientSecret } });
+    controlPlane = await startControlPlaneDouble(assistant.issuer.issuer);
   });
   afterAll(async () => {
     await controlPlane.close();
-    await issuer.close();
-    await database.drop();
+    await assistant.close();
   });
 
-  const appReaching = (baseUrl: string, clientSecret = assistantSecret) =>
+  const appReaching = (baseUrl: string, clientSecret = assistantClientSecret) =>
     createTestApp({
-      db: database.db,
-      issuer: issuer.issuer,
-      controlPlane: createControlPlaneClient({
-        baseUrl,
-        audience: controlPlaneAudience,
-        issuerUrl: issuer.issuer,
-        clientId: 'sre-assistant',
-        clientSecret,
-        allowInsecureRequests: true,
-        timeoutMs: 1_000,
-      }),
+      db: assistant.database.db,
+      issuer: assistant.issuer.issuer,
+      controlPlane: createControlPlaneClient({ ...controlPlaneClientOptions(assistant.issuer.issuer, baseUrl), clientSecret }),
     });
 
   it('names the service, the caller with its sorted scopes, and a working control-plane link', async () => {
-    const response = await request(appReaching(controlPlane.url)).get('/info').set('Authorization', bearer);
+    const response = await request(appReaching(controlPlane.url)).get('/info').set('Authorization', assistant.bearer);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       service: 'sre-assistant',
@@ -55,20 +38,19 @@ describe('GET /info', () => {
 
   it('reports an unreachable control plane instead of failing', async () => {
     const url = await closedPortUrl();
-    const response = await request(appReaching(url)).get('/info').set('Authorization', bearer);
+    const response = await request(appReaching(url)).get('/info').set('Authorization', assistant.bearer);
     expect(response.status).toBe(200);
     expect(response.body.controlPlane).toEqual({ status: 'unreachable', detail: `the control plane at ${url} could not be reached (ECONNREFUSED)` });
   });
 
   it('reports refused client credentials as unauthorized', async () => {
-    const response = await request(appReaching(controlPlane.url, 'wrong-secret')).get('/info').set('Authorization', bearer);
+    const response = await request(appReaching(controlPlane.url, 'wrong-secret')).get('/info').set('Authorization', assistant.bearer);
     expect(response.status).toBe(200);
     expect(response.body.controlPlane).toEqual({ status: 'unauthorized', detail: "the token issuer refused the assistant's token request with 401 (invalid_client)" });
   });
 
   it('reports not_configured when the assistant has no client secret', async () => {
-    const app = createTestApp({ db: database.db, issuer: issuer.issuer });
-    const response = await request(app).get('/info').set('Authorization', bearer);
+    const response = await request(assistant.app).get('/info').set('Authorization', assistant.bearer);
     expect(response.status).toBe(200);
     expect(response.body.controlPlane).toEqual({
       status: 'not_configured',
@@ -77,8 +59,8 @@ describe('GET /info', () => {
   });
 
   it('needs the assistant.read scope', async () => {
-    const token = await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute' });
-    const response = await request(createTestApp({ db: database.db, issuer: issuer.issuer })).get('/info').set('Authorization', `Bearer ${token}`);
+    const token = await assistant.issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute' });
+    const response = await request(assistant.app).get('/info').set('Authorization', `Bearer ${token}`);
     expect(response.status).toBe(403);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="sre-assistant", error="insufficient_scope", scope="assistant.read"');
   });

@@ -1,12 +1,10 @@
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { controlPlaneAudience, startControlPlaneDouble } from '../../test/control-plane-double';
+import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDouble } from '../../test/control-plane-double';
 import { closedPortUrl, listenLocally, sendJson, type LocalServer } from '../../test/http-server';
 import { startTokenIssuer, type TokenIssuer } from '../../test/token-issuer';
 import { createControlPlaneClient, type ControlPlaneClientOptions } from './control-plane.client';
 import { UpstreamError } from './upstream-error';
-
-const clientSecret = 'dev-sre-assistant-secret';
 
 describe('control plane client', () => {
   let issuer: TokenIssuer;
@@ -14,7 +12,7 @@ describe('control plane client', () => {
   const scripted: LocalServer[] = [];
 
   beforeAll(async () => {
-    issuer = await startTokenIssuer({ 'sre-assistant': clientSecret });
+    issuer = await startTokenIssuer({ 'sre-assistant': assistantClientSecret });
     controlPlane = await startControlPlaneDouble(issuer.issuer);
   });
   afterEach(async () => {
@@ -26,16 +24,7 @@ describe('control plane client', () => {
   });
 
   const clientFor = (baseUrl: string, overrides: Partial<ControlPlaneClientOptions> = {}) =>
-    createControlPlaneClient({
-      baseUrl,
-      audience: controlPlaneAudience,
-      issuerUrl: issuer.issuer,
-      clientId: 'sre-assistant',
-      clientSecret,
-      allowInsecureRequests: true,
-      timeoutMs: 1_000,
-      ...overrides,
-    });
+    createControlPlaneClient({ ...controlPlaneClientOptions(issuer.issuer, baseUrl), ...overrides });
 
   // A control plane that answers every request with `handler`, for the failures the real one rarely shows.
   const scriptedControlPlane = async (handler: http.RequestListener) => {

@@ -1,30 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database';
-import { createTestApp } from '../../test/test-app';
-import { startTokenIssuer, type TokenIssuer } from '../../test/token-issuer';
+import { startAssistant, type AssistantWithBearer } from '../../test/test-app';
 
 describe('GET /tasks/{id}', () => {
-  let database: TestDatabase;
-  let issuer: TokenIssuer;
-  let app: Express;
-  let bearer: string;
+  let assistant: AssistantWithBearer;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    issuer = await startTokenIssuer();
-    app = createTestApp({ db: database.db, issuer: issuer.issuer });
-    bearer = `Bearer ${await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.read' })}`;
+    assistant = await startAssistant({ scope: 'assistant.read' });
   });
-  afterAll(async () => {
-    await issuer.close();
-    await database.drop();
-  });
+  afterAll(() => assistant.close());
 
   it('shows a task as it progresses: start, finish and error appear once they apply', async () => {
-    const row = await database.db
+    const row = await assistant.database.db
       .insertInto('diagnosis_tasks')
       .values({
         kind: 'execute',
@@ -38,7 +26,7 @@ describe('GET /tasks/{id}', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const response = await request(app).get(`/tasks/${row.id}`).set('Authorization', bearer);
+    const response = await request(assistant.app).get(`/tasks/${row.id}`).set('Authorization', assistant.bearer);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       id: row.id,
@@ -54,21 +42,21 @@ describe('GET /tasks/{id}', () => {
 
   it('answers 404 for an unknown task', async () => {
     const id = randomUUID();
-    const response = await request(app).get(`/tasks/${id}`).set('Authorization', bearer);
+    const response = await request(assistant.app).get(`/tasks/${id}`).set('Authorization', assistant.bearer);
     expect(response.status).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ type: 'urn:sre-platform:problem:not-found', detail: `no task has the id ${id}`, instance: `/tasks/${id}` });
   });
 
   it('answers 400 naming the path parameter when the id is not a UUID', async () => {
-    const response = await request(app).get('/tasks/42').set('Authorization', bearer);
+    const response = await request(assistant.app).get('/tasks/42').set('Authorization', assistant.bearer);
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([{ path: 'id', message: 'must be a UUID' }]);
   });
 
   it('needs the assistant.read scope', async () => {
-    const token = await issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.diagnose' });
-    const response = await request(app).get(`/tasks/${randomUUID()}`).set('Authorization', `Bearer ${token}`);
+    const token = await assistant.issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.diagnose' });
+    const response = await request(assistant.app).get(`/tasks/${randomUUID()}`).set('Authorization', `Bearer ${token}`);
     expect(response.status).toBe(403);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="sre-assistant", error="insufficient_scope", scope="assistant.read"');
   });
