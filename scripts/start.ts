@@ -2,6 +2,9 @@
 // PostgreSQL unless DATABASE_URL is set, migrates it, builds the CSS, runs both services as
 // child processes, and waits until both are ready.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +41,14 @@ await run('npm', ['run', 'build:css', '--workspace', 'services/control-plane', '
 const developmentIdentity = process.env.OIDC_ISSUER_URL
   ? {}
   : { OIDC_ISSUER_URL: `http://127.0.0.1:${devIdentityPort}`, ASSISTANT_CLIENT_SECRET: process.env.ASSISTANT_CLIENT_SECRET ?? 'dev-sre-assistant-secret' };
-const shared = { ...process.env, DATABASE_URL: databaseUrl, CONTROL_PLANE_URL: controlPlaneUrl, ASSISTANT_URL: assistantUrl };
+const webhookToken = process.env.ALERTMANAGER_WEBHOOK_TOKEN ?? (await developmentWebhookToken());
+const shared = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  CONTROL_PLANE_URL: controlPlaneUrl,
+  ASSISTANT_URL: assistantUrl,
+  ALERTMANAGER_WEBHOOK_TOKEN: webhookToken,
+};
 
 const children = [
   startService('control-plane', { ...shared }),
@@ -107,6 +117,18 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   } finally {
     await admin.destroy();
   }
+}
+
+// The intake needs a secret; locally one is generated once and kept beside the data, so a
+// local Alertmanager (or curl) can read it from the file.
+async function developmentWebhookToken(): Promise<string> {
+  const file = path.join(root, '.data', 'alertmanager-webhook-token');
+  if (!existsSync(file)) {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+    say(`generated the Alertmanager webhook token in ${path.relative(root, file)}`);
+  }
+  return (await readFile(file, 'utf8')).trim();
 }
 
 function run(command: string, args: string[]): Promise<void> {

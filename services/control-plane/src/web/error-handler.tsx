@@ -7,7 +7,7 @@ import { pageContext } from './page-context';
 const titles: Record<AppError['code'], string> = {
   bad_request: 'Bad request',
   validation_failed: 'Check the form',
-  unauthenticated: 'Log in to continue',
+  unauthenticated: 'Authentication required',
   forbidden: 'Not allowed',
   csrf_rejected: 'Request refused',
   not_found: 'Not found',
