@@ -19,16 +19,16 @@ export function createSessionService(db: Kysely<Database>, ttlSeconds: number, n
   const expiry = () => new Date(now().getTime() + ttlSeconds * 1000);
 
   const find: SessionService['find'] = async (token) => {
-      if (!token) return undefined;
-      const row = await repository.findLiveSession(db, sessionIdFor(token), now());
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        csrfToken: row.csrf_token,
-        data: row.data as SessionData,
-        expiresAt: row.expires_at,
-        user: row.user ? { id: row.user.id, name: row.user.name ?? row.user.subject, email: row.user.email, roles: row.user.roles } : undefined,
-      };
+    if (!token) return undefined;
+    const row = await repository.findLiveSession(db, sessionIdFor(token), now());
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      csrfToken: row.csrf_token,
+      data: row.data as SessionData,
+      expiresAt: row.expires_at,
+      user: row.user ? { id: row.user.id, name: row.user.name ?? row.user.subject, email: row.user.email, roles: row.user.roles } : undefined,
+    };
   };
 
   return {

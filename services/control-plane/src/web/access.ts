@@ -30,7 +30,7 @@ export interface RouteSpec {
 }
 
 export interface RouteChains {
-  /** Body parsing for API routes (bearer-authenticated: no cookies, so no CSRF). */
+  /** Body parsing for API routes, after the bearer check (no cookies there, so no CSRF). */
   api: RequestHandler[];
   /** Body parsing, the session and CSRF verification for browser routes. */
   browser: RequestHandler[];
@@ -43,7 +43,8 @@ export interface RouteChains {
 export function guardsFor(access: Access, chains: RouteChains): RequestHandler[] {
   if (access === 'anonymous') return [];
   if (typeof access === 'object') {
-    return 'scope' in access ? [...chains.api, requireScope(chains.verifyAccessToken, access.scope)] : chains.sharedSecret[access.sharedSecret];
+    // Authenticate before parsing: an anonymous caller never gets its body read.
+    return 'scope' in access ? [requireScope(chains.verifyAccessToken, access.scope), ...chains.api] : chains.sharedSecret[access.sharedSecret];
   }
   if (access === 'public') return chains.browser;
   return [...chains.browser, requireUser(access)];
