@@ -1,4 +1,5 @@
 export * from './schema';
 export { createDb, isDatabaseReachable, type DbOptions } from './create-db';
 export { migrateToLatest, MigrationError } from './migrator';
+export { containsPattern } from './like';
 export { sql, type Kysely, type Transaction } from 'kysely';

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/0001_initial';
+import * as alertAcknowledgement from './migrations/0002_alert_acknowledgement';
 
 // Migrations are imported, not discovered on disk: the list is checked by the compiler and
 // works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_alert_acknowledgement': alertAcknowledgement,
 };
 
 export class MigrationError extends Error {

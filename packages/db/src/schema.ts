@@ -63,6 +63,8 @@ export interface AlertsTable {
   group_key: string | null;
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DiagnosisTasksTable {

@@ -2,8 +2,10 @@ import express, { Router, type Express } from 'express';
 import type { AccessTokenVerifier } from '@sre/auth';
 import { isDatabaseReachable, type Database, type Kysely } from '@sre/db';
 import { livenessHandler, readinessHandler, requestContext, type HttpMetrics, type Logger } from '@sre/service-kit';
+import { alertPageRoutes } from './alerts/alert-pages.routes';
 import { alertIntakeRoutes } from './alerts/alerts.routes';
-import type { AlertIntakeService } from './alerts/alerts.service';
+import type { AlertService } from './alerts/alerts.service';
+import type { AlertIntakeService } from './alerts/alert-intake.service';
 import { intakeLimits } from './alerts/alerts.input';
 import { apiRoutes } from './api/api.routes';
 import type { LoginService } from './auth/auth.service';
@@ -31,6 +33,7 @@ export interface AppDependencies {
   sessions: SessionService;
   devices: DeviceService;
   alertIntake: AlertIntakeService;
+  alerts: AlertService;
   assistant: AssistantClient;
   verifyAccessToken: AccessTokenVerifier;
   /** The issuer's origin: logout redirects there, so the CSP's form-action must allow it. */
@@ -64,6 +67,7 @@ export function createApp(deps: AppDependencies): ControlPlaneApp {
     ...authRoutes({ login: deps.login, sessions: deps.sessions, cookie, publicUrl: config.publicUrl }),
     ...deviceRoutes(deps.devices),
     ...apiRoutes(deps.devices, deps.version),
+    ...alertPageRoutes(deps.alerts),
     ...alertIntakeRoutes(deps.alertIntake),
   ];
   const router = Router();

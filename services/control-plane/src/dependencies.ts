@@ -2,7 +2,8 @@ import { createAccessTokenVerifier, createTokenSource } from '@sre/auth';
 import type { Database, Kysely } from '@sre/db';
 import type { CustomFetch } from 'openid-client';
 import { createHttpMetrics, type Logger } from '@sre/service-kit';
-import { createAlertIntakeService } from './alerts/alerts.service';
+import { createAlertIntakeService } from './alerts/alert-intake.service';
+import { createAlertService } from './alerts/alerts.service';
 import type { AppDependencies } from './app';
 import { createLoginService } from './auth/auth.service';
 import type { Config } from './config';
@@ -24,14 +25,16 @@ export function createDependencies(options: {
 }): AppDependencies {
   const { config, issuer, db, log } = options;
   const allowInsecureRequests = config.allowInsecureHttp && issuer.startsWith('http:');
+  const devices = createDeviceService(db);
   return {
     config,
     db,
     log,
     metrics: createHttpMetrics('control-plane'),
     sessions: createSessionService(db, config.sessionTtlSeconds),
-    devices: createDeviceService(db),
+    devices,
     alertIntake: createAlertIntakeService(db),
+    alerts: createAlertService(db, devices),
     login: createLoginService(db, {
       issuer,
       clientId: config.oidc.clientId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeCursor, type AlertCursor, type AlertListFilter } from './alert';
 
 /** Bounds on one webhook request; beyond them the whole batch is refused and nothing is stored. */
 export const intakeLimits = {
@@ -52,3 +53,30 @@ export function storedEnd(alert: WebhookAlert): string | null {
   if (alert.status === 'firing' || !alert.endsAt || alert.endsAt === zeroTime) return null;
   return alert.endsAt;
 }
+
+const matcher = /^([a-zA-Z_][a-zA-Z0-9_]*)=(.+)$/;
+
+/** The alert list's query string: filters, and the keyset cursor of the page to show. */
+export const alertListQuery = z
+  .object({
+    status: z.enum(['firing', 'resolved', '']).default(''),
+    severity: z.string().trim().max(64).default(''),
+    // `key=value` label matchers separated by commas, e.g. `service=checkout,env=prod`.
+    labels: z.string().trim().max(1_000).default(''),
+    q: z.string().trim().max(200).default(''),
+    after: z.string().max(500).optional(),
+  })
+  .transform((query): { filter: AlertListFilter; cursor: AlertCursor | undefined; text: Record<string, string> } => {
+    const labels: Record<string, string> = {};
+    for (const part of query.labels.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+      const match = matcher.exec(part);
+      if (match) labels[match[1]!] = match[2]!.trim();
+    }
+    return {
+      filter: { status: query.status || undefined, severity: query.severity || undefined, labels, search: query.q },
+      cursor: decodeCursor(query.after),
+      text: { status: query.status, severity: query.severity, labels: query.labels, q: query.q },
+    };
+  });
+
+export const alertIdParams = z.object({ id: z.uuid() });

@@ -1,4 +1,5 @@
-import { sql, type Database, type Kysely, type Labels } from '@sre/db';
+import { containsPattern, sql, type AlertRow, type AlertStatus, type Database, type Kysely, type Labels } from '@sre/db';
+import type { AlertCursor, AlertListFilter } from './alert';
 
 export interface AlertOccurrence {
   fingerprint: string;
@@ -63,4 +64,51 @@ export async function upsertAlertOccurrences(db: Kysely<Database>, occurrences: 
     .execute();
   const created = rows.filter((row) => row.inserted).length;
   return { created, updated: rows.length - created, unchanged: occurrences.length - rows.length };
+}
+
+/**
+ * One page of alerts, firing before resolved, newest first, continuing after `cursor`. Keyset
+ * pagination, one status at a time: each part is a range scan of alerts_status_starts_at_idx,
+ * so a page costs the same however deep it is (an OR across statuses would defeat the index).
+ */
+export async function listAlerts(db: Kysely<Database>, filter: AlertListFilter, cursor: AlertCursor | undefined, limit: number): Promise<AlertRow[]> {
+  const statuses: AlertStatus[] = filter.status ? [filter.status] : ['firing', 'resolved'];
+  const first = cursor ? statuses.indexOf(cursor.status) : 0;
+  if (first === -1) return [];
+  const rows: AlertRow[] = [];
+  for (const status of statuses.slice(first)) {
+    const after = cursor?.status === status ? cursor : undefined;
+    rows.push(...(await listAlertsWithStatus(db, filter, status, after, limit - rows.length)));
+    if (rows.length >= limit) break;
+  }
+  return rows;
+}
+
+function listAlertsWithStatus(db: Kysely<Database>, filter: AlertListFilter, status: AlertStatus, after: AlertCursor | undefined, limit: number) {
+  let query = db.selectFrom('alerts').selectAll().where('status', '=', status);
+  if (filter.severity) query = query.where(sql<string>`labels ->> 'severity'`, '=', filter.severity);
+  if (Object.keys(filter.labels).length) query = query.where('labels', '@>', sql<Labels>`${JSON.stringify(filter.labels)}::jsonb`);
+  if (filter.search) query = query.where(sql<string>`labels ->> 'alertname'`, 'ilike', containsPattern(filter.search));
+  if (after) query = query.where((eb) => eb(eb.refTuple('starts_at', 'id'), '<', eb.tuple(new Date(after.startsAt), after.id)));
+  return query.orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+export async function findAlertById(db: Kysely<Database>, id: string): Promise<AlertRow | undefined> {
+  return db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Earlier and later occurrences of the same alert (same fingerprint), newest first. */
+export async function listOccurrences(db: Kysely<Database>, fingerprint: string, limit: number): Promise<AlertRow[]> {
+  return db.selectFrom('alerts').selectAll().where('fingerprint', '=', fingerprint).orderBy('starts_at', 'desc').limit(limit).execute();
+}
+
+/** Marks an occurrence acknowledged; false when it was already acknowledged (first one wins). */
+export async function acknowledgeAlert(db: Kysely<Database>, id: string, userId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('alerts')
+    .set({ acknowledged_at: now, acknowledged_by: userId })
+    .where('id', '=', id)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

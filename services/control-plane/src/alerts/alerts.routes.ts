@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import type { RouteSpec } from '../web/access';
 import { alertmanagerWebhook } from './alerts.input';
-import type { AlertIntakeService } from './alerts.service';
+import type { AlertIntakeService } from './alert-intake.service';
 
 /** Alertmanager's webhook receiver: 200 only once the batch is committed (Alertmanager retries otherwise). */
 export function alertIntakeRoutes(intake: AlertIntakeService): RouteSpec[] {

@@ -1,61 +1,63 @@
-import type { Database, Kysely } from '@sre/db';
+import type { AlertRow, Database, Kysely } from '@sre/db';
+import type { Actor } from '../audit/audit';
 import { recordAuditEvent } from '../audit/audit.service';
-import { storedEnd, type AlertmanagerWebhook } from './alerts.input';
-import { upsertAlertOccurrences, type AlertOccurrence, type UpsertCounts } from './alerts.repository';
+import type { DeviceService } from '../devices/devices.service';
+import { notFound } from '../errors';
+import { deviceNameCandidates, encodeCursor, type Alert, type AlertCursor, type AlertDetail, type AlertListFilter, type AlertPage } from './alert';
+import * as repository from './alerts.repository';
 
-export interface IntakeResult extends UpsertCounts {
-  received: number;
-  /** Alerts Alertmanager left out of the notification (its max_alerts); they are not stored. */
-  truncated: number;
+export interface AlertService {
+  list(filter: AlertListFilter, cursor: AlertCursor | undefined): Promise<AlertPage>;
+  get(id: string): Promise<AlertDetail>;
+  /** Records who took the alert; acknowledging twice keeps the first and is not an error. */
+  acknowledge(id: string, actor: Actor, requestId: string): Promise<void>;
 }
 
-export interface AlertIntakeService {
-  /** Stores one Alertmanager notification durably, in one transaction with its audit entry. */
-  ingest(notification: AlertmanagerWebhook, requestId: string): Promise<IntakeResult>;
-}
+const pageSize = 50;
+const occurrenceLimit = 50;
 
-/** Alert intake: dedupe by fingerprint and start, resolve on "resolved", audit per batch. */
-export function createAlertIntakeService(db: Kysely<Database>): AlertIntakeService {
+/** Reading stored alerts and acknowledging them. */
+export function createAlertService(db: Kysely<Database>, devices: DeviceService): AlertService {
   return {
-    async ingest(notification, requestId) {
-      const occurrences = uniqueOccurrences(notification);
-      const counts = await db.transaction().execute(async (trx) => {
-        const result = await upsertAlertOccurrences(trx, occurrences);
-        await recordAuditEvent(trx, {
-          actor: { id: 'alertmanager', type: 'service' },
-          action: 'alerts.received',
-          target: { type: 'alert_group', id: notification.groupKey.slice(0, 200) },
-          details: {
-            receiver: notification.receiver,
-            status: notification.status,
-            alerts: notification.alerts.length,
-            truncatedAlerts: notification.truncatedAlerts,
-            ...result,
-          },
-          requestId,
-        });
-        return result;
+    async list(filter, cursor) {
+      const rows = await repository.listAlerts(db, filter, cursor, pageSize + 1);
+      const alerts = rows.slice(0, pageSize).map(toAlert);
+      return { alerts, nextCursor: rows.length > pageSize ? encodeCursor(alerts.at(-1)!) : undefined };
+    },
+    async get(id) {
+      const row = await repository.findAlertById(db, id);
+      if (!row) throw notFound('the alert');
+      const alert = toAlert(row);
+      const [occurrences, relatedDevices] = await Promise.all([
+        repository.listOccurrences(db, row.fingerprint, occurrenceLimit),
+        devices.findNamed(deviceNameCandidates(alert.labels)),
+      ]);
+      return { alert, occurrences: occurrences.map(toAlert), relatedDevices };
+    },
+    async acknowledge(id, actor, requestId) {
+      await db.transaction().execute(async (trx) => {
+        if (!(await repository.findAlertById(trx, id))) throw notFound('the alert');
+        if (await repository.acknowledgeAlert(trx, id, actor.id, new Date())) {
+          await recordAuditEvent(trx, { actor, action: 'alert.acknowledge', target: { type: 'alert', id }, requestId });
+        }
       });
-      return { received: notification.alerts.length, truncated: notification.truncatedAlerts, ...counts };
     },
   };
 }
 
-// One statement cannot touch the same row twice; within a notification the last word wins.
-function uniqueOccurrences(notification: AlertmanagerWebhook): AlertOccurrence[] {
-  const byKey = new Map<string, AlertOccurrence>();
-  for (const alert of notification.alerts) {
-    byKey.set(`${alert.fingerprint}@${new Date(alert.startsAt).toISOString()}`, {
-      fingerprint: alert.fingerprint,
-      status: alert.status,
-      labels: alert.labels,
-      annotations: alert.annotations,
-      startsAt: alert.startsAt,
-      endsAt: storedEnd(alert),
-      generatorUrl: alert.generatorURL ?? null,
-      receiver: notification.receiver,
-      groupKey: notification.groupKey,
-    });
-  }
-  return [...byKey.values()];
+function toAlert(row: AlertRow): Alert {
+  return {
+    id: row.id,
+    fingerprint: row.fingerprint,
+    status: row.status,
+    labels: row.labels,
+    annotations: row.annotations,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    generatorUrl: row.generator_url,
+    receiver: row.receiver,
+    lastSeenAt: row.last_seen_at,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+  };
 }

@@ -1,10 +1,10 @@
-import type { Database, DeviceRow, Kysely } from '@sre/db';
+import { containsPattern, type Database, type DeviceRow, type Kysely } from '@sre/db';
 import type { DeviceInput } from './device';
 
 export async function listDevices(db: Kysely<Database>, options: { search: string; limit: number }): Promise<DeviceRow[]> {
   let query = db.selectFrom('devices').selectAll().orderBy('name').limit(options.limit);
   if (options.search) {
-    const pattern = `%${options.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    const pattern = containsPattern(options.search);
     query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('owner', 'ilike', pattern)]));
   }
   return query.execute();
@@ -52,4 +52,10 @@ export async function listDependencies(db: Kysely<Database>, deviceId: string) {
 /** True when the error is the unique violation on devices.name. */
 export function isDuplicateName(error: unknown): boolean {
   return (error as { code?: string; constraint?: string } | null)?.code === '23505' && (error as { constraint?: string }).constraint === 'devices_name_key';
+}
+
+/** Devices whose name is one of `names` (bounded: at most `limit`). */
+export async function findDevicesByNames(db: Kysely<Database>, names: string[], limit: number): Promise<DeviceRow[]> {
+  if (names.length === 0) return [];
+  return db.selectFrom('devices').selectAll().where('name', 'in', names).orderBy('name').limit(limit).execute();
 }

@@ -7,6 +7,8 @@ import * as repository from './devices.repository';
 
 export interface DeviceService {
   list(search?: string): Promise<Device[]>;
+  /** Devices an alert's labels name (device, service, host, instance without port, …). */
+  findNamed(names: string[]): Promise<Device[]>;
   get(id: string): Promise<DeviceDetail>;
   create(input: DeviceInput, actor: Actor, requestId: string): Promise<Device>;
   update(id: string, input: DeviceInput, actor: Actor, requestId: string): Promise<Device>;
@@ -19,6 +21,9 @@ export function createDeviceService(db: Kysely<Database>): DeviceService {
   return {
     async list(search = '') {
       return (await repository.listDevices(db, { search, limit: listLimit })).map(toDevice);
+    },
+    async findNamed(names) {
+      return (await repository.findDevicesByNames(db, names, 20)).map(toDevice);
     },
     async get(id) {
       const row = await repository.findDeviceById(db, id);

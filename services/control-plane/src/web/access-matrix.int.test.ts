@@ -14,6 +14,9 @@ const expectedAccess: Record<string, Access> = {
   'GET /auth/callback': 'public',
   'POST /auth/logout': 'signed-in',
   'GET /system-status': 'viewer',
+  'GET /alerts': 'viewer',
+  'GET /alerts/:id': 'viewer',
+  'POST /alerts/:id/acknowledge': 'operator',
   'GET /devices': 'viewer',
   'GET /devices/new': 'admin',
   'POST /devices': 'admin',
@@ -45,6 +48,7 @@ function expectedOutcome(access: Access, caller: Caller, method: string): 'allow
 describe('every route enforces its access rule on the server', () => {
   let controlPlane: ControlPlaneUnderTest;
   let deviceId: string;
+  let alertId: string;
   const credentials = new Map<Caller, Credentials>();
 
   beforeAll(async () => {
@@ -55,6 +59,12 @@ describe('every route enforces its access rule on the server', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     deviceId = device.id;
+    const alert = await controlPlane.database.db
+      .insertInto('alerts')
+      .values({ fingerprint: 'f00d', status: 'firing', labels: { alertname: 'MatrixAlert' }, starts_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    alertId = alert.id;
     credentials.set('anonymous', {});
     credentials.set('no-role', await controlPlane.sessionFor([]));
     for (const role of ['viewer', 'operator', 'admin'] as const) credentials.set(role, await controlPlane.sessionFor([role]));
@@ -79,7 +89,7 @@ describe('every route enforces its access rule on the server', () => {
 
   it.each(cases)('$route as $caller → $outcome', async ({ route, caller, outcome }) => {
     const [method, template] = route.split(' ') as [string, string];
-    const path = template.replace(':id', deviceId).replace(':file', 'app.css');
+    const path = template.replace(':id', template.startsWith('/alerts') ? alertId : deviceId).replace(':file', 'app.css');
     // Logging out ends the session: give that case a session of its own so later cases keep theirs.
     const ownsSession = route === 'POST /auth/logout' && ['no-role', 'viewer', 'operator', 'admin'].includes(caller);
     const { cookie, csrfToken, bearer }: Credentials = ownsSession

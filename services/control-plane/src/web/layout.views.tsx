@@ -3,6 +3,7 @@ import type { PageContext } from './page-context';
 
 const navigation = [
   { href: '/', label: 'Overview' },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/devices', label: 'Devices' },
 ];
 

@@ -1,0 +1,81 @@
+import type { AlertStatus, Labels } from '@sre/db';
+import type { Device } from '../devices/device';
+
+export interface Alert {
+  id: string;
+  fingerprint: string;
+  status: AlertStatus;
+  labels: Labels;
+  annotations: Labels;
+  startsAt: Date;
+  endsAt: Date | null;
+  generatorUrl: string | null;
+  receiver: string | null;
+  lastSeenAt: Date;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+}
+
+export interface AlertPage {
+  alerts: Alert[];
+  /** Present when more alerts follow; pass it back to get them. */
+  nextCursor: string | undefined;
+}
+
+export interface AlertDetail {
+  alert: Alert;
+  /** Every occurrence of this alert (same fingerprint), newest first, this one included. */
+  occurrences: Alert[];
+  relatedDevices: Device[];
+}
+
+export const alertName = (alert: Pick<Alert, 'labels'>) => alert.labels.alertname ?? '(unnamed)';
+export const severityOf = (alert: Pick<Alert, 'labels'>) => alert.labels.severity ?? 'none';
+
+export interface AlertListFilter {
+  status?: AlertStatus;
+  severity?: string;
+  /** Exact label matches, all of which must hold. */
+  labels: Labels;
+  /** Substring of the alert name. */
+  search: string;
+}
+
+/** Where the previous page ended: firing before resolved, then newest first. */
+export interface AlertCursor {
+  status: AlertStatus;
+  startsAt: string;
+  id: string;
+}
+
+export const encodeCursor = (alert: Pick<Alert, 'status' | 'startsAt' | 'id'>): string =>
+  Buffer.from(JSON.stringify({ status: alert.status, startsAt: alert.startsAt.toISOString(), id: alert.id })).toString('base64url');
+
+/** The cursor a client sent back, or undefined when it is not one of ours. */
+export function decodeCursor(value: string | undefined): AlertCursor | undefined {
+  if (!value) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<AlertCursor>;
+    const valid =
+      (parsed.status === 'firing' || parsed.status === 'resolved') &&
+      typeof parsed.startsAt === 'string' &&
+      !Number.isNaN(Date.parse(parsed.startsAt)) &&
+      typeof parsed.id === 'string' &&
+      /^[0-9a-f-]{36}$/.test(parsed.id);
+    return valid ? (parsed as AlertCursor) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Label values that may name a device: `instance` also without its port. */
+export function deviceNameCandidates(labels: Labels): string[] {
+  const candidates = new Set<string>();
+  for (const key of ['device', 'service', 'host', 'hostname', 'instance', 'pod', 'job']) {
+    const value = labels[key];
+    if (!value) continue;
+    candidates.add(value);
+    if (key === 'instance') candidates.add(value.replace(/:\d+$/, ''));
+  }
+  return [...candidates];
+}
