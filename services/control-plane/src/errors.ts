@@ -1,3 +1,5 @@
+import type { ZodError } from 'zod';
+
 export type AppErrorCode =
   | 'bad_request'
   | 'validation_failed'
@@ -43,3 +45,10 @@ export const forbidden = (message = 'your role does not allow this') => new AppE
 export const unauthenticated = () => new AppError('unauthenticated', 'log in to continue');
 export const validationFailed = (fields: Record<string, string>) =>
   new AppError('validation_failed', 'some fields need attention', { fields });
+
+/** Each failing field's path (dotted; `body` for the whole input) → its first message. */
+export function fieldErrors(error: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[issue.path.join('.') || 'body'] ??= issue.message;
+  return fields;
+}

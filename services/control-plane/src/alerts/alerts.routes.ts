@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError, fieldErrors } from '../errors';
 import type { RouteSpec } from '../web/access';
 import { alertmanagerWebhook } from './alerts.input';
 import type { AlertIntakeService } from './alert-intake.service';
@@ -13,8 +13,9 @@ export function alertIntakeRoutes(intake: AlertIntakeService): RouteSpec[] {
       handler: async (request, response) => {
         const parsed = alertmanagerWebhook.safeParse(request.body);
         if (!parsed.success) {
-          const fields = Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.') || 'body', issue.message]));
-          throw new AppError('bad_request', 'the body is not an Alertmanager webhook (payload version 4) within the limits', { fields });
+          throw new AppError('bad_request', 'the body is not an Alertmanager webhook (payload version 4) within the limits', {
+            fields: fieldErrors(parsed.error),
+          });
         }
         response.json(await intake.ingest(parsed.data, response.locals.requestId));
       },

@@ -44,12 +44,3 @@ export const deviceListQuery = z.object({
   q: z.string().trim().max(200).default(''),
 });
 
-/** Field name → first message, for rendering next to the inputs. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    fields[field] ??= issue.message;
-  }
-  return fields;
-}

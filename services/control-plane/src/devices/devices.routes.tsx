@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
 import { hasRole } from '@sre/auth';
-import { AppError } from '../errors';
+import { AppError, fieldErrors } from '../errors';
 import type { Actor } from '../audit/audit';
 import type { RouteSpec } from '../web/access';
 import { sendHtml, sendView, wantsFragment } from '../web/html';
 import { pageContext } from '../web/page-context';
 import type { DeviceService } from './devices.service';
-import { deviceForm, deviceIdParams, deviceListQuery, fieldErrors } from './devices.input';
+import { deviceForm, deviceIdParams, deviceListQuery } from './devices.input';
 import {
   DeviceDetailPage,
   DeviceDetailView,

@@ -141,7 +141,7 @@ export function DeviceEditor({ form, csrfToken }: { form: DeviceFormState; csrfT
       hx-swap="outerHTML"
     >
       <h2 class="font-medium">{form.deviceId ? 'Edit device' : 'New device'}</h2>
-      {form.errors.form ? <Notice tone="error" title={form.errors.form} /> : null}
+      {form.errors.body ? <Notice tone="error" title={form.errors.body} /> : null}
       <input type="hidden" name="_csrf" value={csrfToken} />
       <div class="grid gap-3 sm:grid-cols-3">
         <label class="block text-sm" for="device-name">
