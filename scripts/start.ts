@@ -51,7 +51,7 @@ const shared = {
 };
 
 const children = [
-  startService('control-plane', { ...shared }),
+  startService('control-plane', shared),
   startService('sre-assistant', { ...shared, ...developmentIdentity }),
 ];
 let stopping = false;
