@@ -26,6 +26,7 @@ COPY contracts/package.json contracts/
 COPY packages/auth/package.json packages/auth/
 COPY packages/db/package.json packages/db/
 COPY packages/service-kit/package.json packages/service-kit/
+COPY packages/victoriametrics/package.json packages/victoriametrics/
 COPY services/control-plane/package.json services/control-plane/
 COPY services/sre-assistant/package.json services/sre-assistant/
 

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/0001_initial';
 import * as alertAcknowledgement from './migrations/0002_alert_acknowledgement';
+import * as oneAnalysisPerTask from './migrations/0003_one_analysis_per_task';
 
 // Migrations are imported, not discovered on disk: the list is checked by the compiler and
 // works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_alert_acknowledgement': alertAcknowledgement,
+  '0003_one_analysis_per_task': oneAnalysisPerTask,
 };
 
 export class MigrationError extends Error {

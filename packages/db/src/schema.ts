@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AnalysisHypothesis, EvidenceRecord } from './analysis';
 
 /** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -88,8 +89,8 @@ export interface AiAnalysesTable {
   kind: string;
   status: AnalysisStatus;
   summary: string | null;
-  hypotheses: Json<unknown[]>;
-  evidence: Json<unknown[]>;
+  hypotheses: Json<AnalysisHypothesis[]>;
+  evidence: Json<EvidenceRecord[]>;
   engine: string;
   model: string | null;
   tokens_in: number | null;

@@ -18,7 +18,7 @@ export interface UpstreamErrorDetails {
   cause?: unknown;
 }
 
-/** A failed call to an upstream (the control plane, the token issuer, later VictoriaMetrics and Grafana). */
+/** A failed call to an upstream (another service, the token issuer, VictoriaMetrics, Grafana). */
 export class UpstreamError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;

@@ -51,7 +51,7 @@ describe('the assistant app', () => {
 
     beforeAll(async () => {
       brokenDb = createDb({ connectionString: `postgres://sre:secret@${new URL(await closedPortUrl()).host}/sre`, maxConnections: 1 });
-      broken = createTestApp({ db: brokenDb, issuer: assistant.issuer.issuer });
+      broken = createTestApp({ db: brokenDb, issuer: assistant.issuer.issuer, taskQueue: assistant.taskQueue });
     });
     afterAll(async () => {
       await brokenDb.destroy();

@@ -8,6 +8,7 @@ import { executeRoutes } from './execute/execute.routes';
 import { createInfoService } from './info/info.service';
 import { infoRoutes } from './info/info.routes';
 import type { ControlPlaneClient } from './integrations/control-plane.client';
+import type { TaskQueue } from './tasks/task-queue';
 import { createTasksService } from './tasks/tasks.service';
 import { tasksRoutes } from './tasks/tasks.routes';
 import { problemHandler, routeNotFound } from './web/problem-handler';
@@ -18,6 +19,8 @@ export interface AppDependencies {
   verifyAccessToken: AccessTokenVerifier;
   /** Undefined when the assistant has no client secret: /info then reports `not_configured`. */
   controlPlane: ControlPlaneClient | undefined;
+  /** Where accepted alert diagnoses are queued for the workers. */
+  taskQueue: Pick<TaskQueue, 'enqueue'>;
   version: string;
   /** True once shutdown has begun, so /readyz turns traffic away. */
   isDraining?: () => boolean;
@@ -28,8 +31,8 @@ const bodyLimit = '32kb';
 
 /** The assistant's HTTP API as an express app; it never listens (main and tests decide that). */
 export function createApp(dependencies: AppDependencies): Express {
-  const { db, log, verifyAccessToken, controlPlane, version, isDraining = () => false } = dependencies;
-  const tasks = createTasksService(db);
+  const { db, log, verifyAccessToken, controlPlane, taskQueue, version, isDraining = () => false } = dependencies;
+  const tasks = createTasksService(db, taskQueue);
   const metrics = createHttpMetrics('sre-assistant');
 
   const app = express();

@@ -24,7 +24,21 @@ describe('loadConfig', () => {
       oidc: { issuerUrl: minimal.OIDC_ISSUER_URL, jwksUrl: undefined, audience: 'urn:sre-platform:sre-assistant' },
       controlPlane: { url: 'http://127.0.0.1:8080', audience: 'urn:sre-platform:control-plane' },
       client: { id: 'sre-assistant', secret: undefined },
+      victoriaMetricsUrl: undefined,
+      diagnosis: { timeoutSeconds: 60, concurrency: 4, retryLimit: 2 },
     });
+  });
+
+  it('reads the metrics store and the diagnosis queue settings, refusing nonsense', () => {
+    expect(loadConfig({ ...minimal, VM_URL: 'http://127.0.0.1:8428', DIAGNOSIS_TIMEOUT_SECONDS: '30', DIAGNOSIS_CONCURRENCY: '2', DIAGNOSIS_RETRY_LIMIT: '0' })).toMatchObject({
+      victoriaMetricsUrl: 'http://127.0.0.1:8428',
+      diagnosis: { timeoutSeconds: 30, concurrency: 2, retryLimit: 0 },
+    });
+    expect(problemsOf({ ...minimal, VM_URL: 'victoria', DIAGNOSIS_TIMEOUT_SECONDS: '1', DIAGNOSIS_CONCURRENCY: 'many' })).toEqual([
+      'VM_URL must be an http(s) URL, e.g. http://127.0.0.1:8428',
+      'DIAGNOSIS_TIMEOUT_SECONDS must be a whole number from 5 to 3600',
+      'DIAGNOSIS_CONCURRENCY must be a whole number from 1 to 64',
+    ]);
   });
 
   it('lists every problem at once, each naming the variable to set', () => {
@@ -71,6 +85,10 @@ describe('loadConfig', () => {
       CONTROL_PLANE_AUDIENCE: 'urn:example:control-plane',
       ASSISTANT_CLIENT_ID: 'assistant',
       ASSISTANT_CLIENT_SECRET: 's3cret',
+      VM_URL: 'http://victoriametrics:8428',
+      DIAGNOSIS_TIMEOUT_SECONDS: '120',
+      DIAGNOSIS_CONCURRENCY: '8',
+      DIAGNOSIS_RETRY_LIMIT: '3',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -82,6 +100,8 @@ describe('loadConfig', () => {
       oidc: { issuerUrl: minimal.OIDC_ISSUER_URL, jwksUrl: 'https://idp.example.com/realms/sre/certs', audience: 'urn:example:assistant' },
       controlPlane: { url: 'http://control-plane:8080', audience: 'urn:example:control-plane' },
       client: { id: 'assistant', secret: 's3cret' },
+      victoriaMetricsUrl: 'http://victoriametrics:8428',
+      diagnosis: { timeoutSeconds: 120, concurrency: 8, retryLimit: 3 },
     });
   });
 

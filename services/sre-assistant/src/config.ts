@@ -9,6 +9,11 @@ const port = (fallback: number) => {
   return z.coerce.number<string>({ error }).int({ error }).min(0, { error }).max(65_535, { error }).default(fallback);
 };
 
+const count = (fallback: number, minimum: number, maximum: number) => {
+  const error = `must be a whole number from ${minimum} to ${maximum}`;
+  return z.coerce.number<string>({ error }).int({ error }).min(minimum, { error }).max(maximum, { error }).default(fallback);
+};
+
 const environmentSchema = z.object({
   NODE_ENV: z.string().default('development'),
   ASSISTANT_PORT: port(8081),
@@ -21,6 +26,10 @@ const environmentSchema = z.object({
   CONTROL_PLANE_AUDIENCE: text("the control plane API's audience").default('urn:sre-platform:control-plane'),
   ASSISTANT_CLIENT_ID: text("the assistant's OAuth client id").default('sre-assistant'),
   ASSISTANT_CLIENT_SECRET: text("the assistant's OAuth client secret").optional(),
+  VM_URL: httpUrl('http://127.0.0.1:8428').optional(),
+  DIAGNOSIS_TIMEOUT_SECONDS: count(60, 5, 3_600),
+  DIAGNOSIS_CONCURRENCY: count(4, 1, 64),
+  DIAGNOSIS_RETRY_LIMIT: count(2, 0, 10),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -38,6 +47,10 @@ export interface Config {
   readonly controlPlane: { readonly url: string; readonly audience: string };
   /** The assistant's own OAuth client; without a secret it cannot call the control plane. */
   readonly client: { readonly id: string; readonly secret: string | undefined };
+  /** VictoriaMetrics' query API; without it analyses complete as partial, saying so. */
+  readonly victoriaMetricsUrl: string | undefined;
+  /** The diagnosis queue: deadline per attempt, tasks at once in this process, retries after the first attempt. */
+  readonly diagnosis: { readonly timeoutSeconds: number; readonly concurrency: number; readonly retryLimit: number };
 }
 
 /** Configuration problems, one line per variable, each naming the variable to set. */
@@ -71,6 +84,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     oidc: Object.freeze({ issuerUrl: env.OIDC_ISSUER_URL, jwksUrl: env.OIDC_JWKS_URL, audience: env.ASSISTANT_AUDIENCE }),
     controlPlane: Object.freeze({ url: env.CONTROL_PLANE_URL, audience: env.CONTROL_PLANE_AUDIENCE }),
     client: Object.freeze({ id: env.ASSISTANT_CLIENT_ID, secret: env.ASSISTANT_CLIENT_SECRET }),
+    victoriaMetricsUrl: env.VM_URL,
+    diagnosis: Object.freeze({ timeoutSeconds: env.DIAGNOSIS_TIMEOUT_SECONDS, concurrency: env.DIAGNOSIS_CONCURRENCY, retryLimit: env.DIAGNOSIS_RETRY_LIMIT }),
   });
 }
 

@@ -2,9 +2,14 @@ import { createAccessTokenVerifier } from '@sre/auth';
 import { createDb } from '@sre/db';
 import { closeOnSignals, createLogger, serve } from '@sre/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
+import { createVictoriaMetricsClient } from '@sre/victoriametrics';
+import { createAlertDiagnoser } from './analysis/alert-diagnoser';
+import { createDiagnosisWorker } from './analysis/diagnosis-worker.service';
+import { createEvidenceCollector } from './analysis/evidence-collector';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createControlPlaneClient } from './integrations/control-plane.client';
+import { createTaskQueue } from './tasks/task-queue';
 
 function readConfig(): Config {
   try {
@@ -36,10 +41,26 @@ const controlPlane = config.client.secret
     })
   : undefined;
 
+const metrics = config.victoriaMetricsUrl ? createVictoriaMetricsClient({ url: config.victoriaMetricsUrl }) : undefined;
+if (!metrics) log.warn('VM_URL is not set: diagnoses will complete as partial, without metric evidence');
+const diagnoser = createAlertDiagnoser({ collector: createEvidenceCollector({ metrics, inventory: controlPlane }) });
+const taskQueue = createTaskQueue({ connectionString: config.databaseUrl, log, ...config.diagnosis });
+await taskQueue.start();
+
 let draining = false;
-const app = createApp({ db, log, verifyAccessToken, controlPlane, version: packageJson.version, isDraining: () => draining });
-const server = await serve(app, { host: config.host, port: config.port, log, onClose: () => db.destroy() });
+const app = createApp({ db, log, verifyAccessToken, controlPlane, taskQueue, version: packageJson.version, isDraining: () => draining });
+const server = await serve(app, {
+  host: config.host,
+  port: config.port,
+  log,
+  // Tasks in hand finish (or are handed back) before the pool they write with goes away.
+  onClose: () => taskQueue.stop().finally(() => db.destroy()),
+});
+await taskQueue.work(createDiagnosisWorker({ db, diagnoser, log }));
 closeOnSignals(server.close, log, () => {
   draining = true;
 });
-log.info({ url: server.url, issuer: config.oidc.issuerUrl, controlPlane: config.controlPlane.url }, 'sre-assistant listening');
+log.info(
+  { url: server.url, issuer: config.oidc.issuerUrl, controlPlane: config.controlPlane.url, victoriaMetrics: config.victoriaMetricsUrl ?? null },
+  'sre-assistant listening',
+);

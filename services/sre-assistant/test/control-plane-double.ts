@@ -1,5 +1,5 @@
 import { createAccessTokenVerifier } from '@sre/auth';
-import type { ControlPlaneClientOptions } from '../src/integrations/control-plane.client';
+import type { ControlPlaneClientOptions, InventoryDeviceDetail } from '../src/integrations/control-plane.client';
 import { listenLocally, sendJson, type LocalServer } from './http-server';
 
 export const controlPlaneAudience = 'urn:sre-platform:control-plane';
@@ -21,14 +21,19 @@ export function controlPlaneClientOptions(issuerUrl: string, baseUrl: string): C
 }
 
 /**
- * The control plane's `GET /api/v1/info` as its contract describes it: a client-credentials JWT
- * for `urn:sre-platform:control-plane` with scope `controlplane.read` gets
- * `{ service, version, caller }`; anything else a 401 or 403.
+ * The control plane's read-only API as its routes answer it: a client-credentials JWT for
+ * `urn:sre-platform:control-plane` with scope `controlplane.read` gets `GET /api/v1/info`,
+ * `GET /api/v1/devices` and `GET /api/v1/devices/{id}` (from `devices`); anything else a 401 or 403.
  */
-export async function startControlPlaneDouble(issuer: string): Promise<LocalServer> {
+export async function startControlPlaneDouble(issuer: string, devices: readonly InventoryDeviceDetail[] = []): Promise<LocalServer> {
   const verify = createAccessTokenVerifier({ issuer, audience: controlPlaneAudience });
+  const answer = (url: string | undefined): unknown => {
+    if (url === '/api/v1/devices') return { items: devices.map(({ dependsOn: _dependsOn, dependents: _dependents, ...device }) => device) };
+    const id = /^\/api\/v1\/devices\/([^/]+)$/.exec(url ?? '')?.[1];
+    return id === undefined ? undefined : devices.find((device) => device.id === decodeURIComponent(id));
+  };
   return listenLocally(async (request, response) => {
-    if (request.method !== 'GET' || request.url !== '/api/v1/info') {
+    if (request.method !== 'GET' || (request.url !== '/api/v1/info' && answer(request.url) === undefined)) {
       sendJson(response, 404, { title: 'Not found' });
       return;
     }
@@ -40,7 +45,8 @@ export async function startControlPlaneDouble(issuer: string): Promise<LocalServ
         sendJson(response, 403, { title: 'Insufficient scope' });
         return;
       }
-      sendJson(response, 200, { service: 'control-plane', version: '0.1.0', caller: { clientId: caller.clientId, scopes: [...caller.scopes] } });
+      const body = request.url === '/api/v1/info' ? { service: 'control-plane', version: '0.1.0', caller: { clientId: caller.clientId, scopes: [...caller.scopes] } } : answer(request.url);
+      sendJson(response, 200, body);
     } catch {
       response.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       sendJson(response, 401, { title: 'Authentication required' });

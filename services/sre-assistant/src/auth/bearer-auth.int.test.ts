@@ -98,7 +98,7 @@ describe('bearer authentication (machine to machine)', () => {
   });
 
   it("answers 503 when the issuer's keys cannot be fetched, without blaming the token", async () => {
-    const unreachableApp = createTestApp({ db: assistant.database.db, issuer: `${await closedPortUrl()}/realms/sre` });
+    const unreachableApp = createTestApp({ db: assistant.database.db, issuer: `${await closedPortUrl()}/realms/sre`, taskQueue: assistant.taskQueue });
     const token = await assistant.issuer.accessToken({ clientId: 'control-plane', scope: 'assistant.execute' });
     const response = await request(unreachableApp).post('/execute').set('Authorization', `Bearer ${token}`).send(question);
     expect(response.status).toBe(503);

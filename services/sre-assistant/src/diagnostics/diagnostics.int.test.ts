@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTaskWrites, insertAlert, startAssistant, type AssistantWithBearer } from '../../test/test-app';
+import { countTaskWrites, insertAlert, jobsOfTask, startAssistant, type AssistantWithBearer } from '../../test/test-app';
 
 describe('POST /diagnostics/alert', () => {
   let assistant: AssistantWithBearer;
@@ -38,6 +38,8 @@ describe('POST /diagnostics/alert', () => {
       request: { alertId, requestedBy: 'alice@example.com' },
     });
     expect(task.created_at.toISOString()).toBe(response.body.createdAt);
+    // Committed with the task: the workers will see it.
+    expect(await jobsOfTask(assistant.database.db, taskId)).toEqual([{ name: 'diagnosis', state: 'created' }]);
 
     const audit = await assistant.database.db.selectFrom('audit_log').selectAll().where('target_id', '=', taskId).execute();
     expect(audit).toEqual([

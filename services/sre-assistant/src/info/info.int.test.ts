@@ -22,6 +22,7 @@ describe('GET /info', () => {
     createTestApp({
       db: assistant.database.db,
       issuer: assistant.issuer.issuer,
+      taskQueue: assistant.taskQueue,
       controlPlane: createControlPlaneClient({ ...controlPlaneClientOptions(assistant.issuer.issuer, baseUrl), clientSecret }),
     });
 

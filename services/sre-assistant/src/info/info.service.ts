@@ -1,6 +1,6 @@
 import type { components } from '@sre/contracts/assistant-api';
 import type { ControlPlaneClient } from '../integrations/control-plane.client';
-import { UpstreamError, type UpstreamFailure } from '../integrations/upstream-error';
+import { UpstreamError, type UpstreamFailure } from '@sre/service-kit';
 
 type ServiceInfo = components['schemas']['ServiceInfo'];
 type ControlPlaneLink = components['schemas']['ControlPlaneLink'];

@@ -4,7 +4,7 @@ import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDoub
 import { closedPortUrl, listenLocally, sendJson, type LocalServer } from '../../test/http-server';
 import { startTokenIssuer, type TokenIssuer } from '../../test/token-issuer';
 import { createControlPlaneClient, type ControlPlaneClientOptions } from './control-plane.client';
-import { UpstreamError } from './upstream-error';
+import { UpstreamError } from '@sre/service-kit';
 
 describe('control plane client', () => {
   let issuer: TokenIssuer;

@@ -1,6 +1,6 @@
 import { createTokenSource } from '@sre/auth';
 import { z } from 'zod';
-import { failureForStatus, failureForThrown, UpstreamError, type UpstreamFailure } from './upstream-error';
+import { failureForStatus, failureForThrown, UpstreamError, type UpstreamFailure } from '@sre/service-kit';
 
 /** The scope the control plane's read-only API (/api/v1/*) requires. */
 const controlPlaneReadScope = 'controlplane.read';
@@ -27,9 +27,23 @@ const controlPlaneInfoSchema = z.object({
 
 export type ControlPlaneInfo = z.infer<typeof controlPlaneInfoSchema>;
 
+const deviceReferenceSchema = z.object({ id: z.string(), name: z.string(), kind: z.string() });
+const inventoryDeviceSchema = z.object({ id: z.string(), name: z.string(), kind: z.string(), labels: z.record(z.string(), z.string()) });
+const deviceListSchema = z.object({ items: z.array(inventoryDeviceSchema) });
+const deviceDetailSchema = inventoryDeviceSchema.extend({ dependsOn: z.array(deviceReferenceSchema), dependents: z.array(deviceReferenceSchema) });
+
+/** A device of the control plane's inventory, as much of it as the assistant uses. */
+export type InventoryDevice = z.infer<typeof inventoryDeviceSchema>;
+/** A device with the devices it depends on and those that depend on it. */
+export type InventoryDeviceDetail = z.infer<typeof deviceDetailSchema>;
+
 export interface ControlPlaneClient {
   /** `GET /api/v1/info`: the control plane's version and whom it sees calling. Throws UpstreamError. */
   getInfo(): Promise<ControlPlaneInfo>;
+  /** `GET /api/v1/devices`: the whole inventory with labels. Throws UpstreamError. */
+  listDevices(): Promise<InventoryDevice[]>;
+  /** `GET /api/v1/devices/{id}`: one device with its dependencies both ways. Throws UpstreamError. */
+  getDevice(id: string): Promise<InventoryDeviceDetail>;
 }
 
 /** A client of the control plane's read-only API that authenticates with the assistant's own client-credentials token. */
@@ -74,16 +88,20 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
   };
 
   return {
-    async getInfo() {
-      const parsed = controlPlaneInfoSchema.safeParse(await getJson('/api/v1/info'));
-      if (!parsed.success) {
-        // A contract mismatch (say, the two services deployed at incompatible versions) will not heal on retry.
-        const message = `the control plane answered GET /api/v1/info with an unexpected body: ${z.prettifyError(parsed.error)}`;
-        throw new UpstreamError('server', message, { retryable: false });
-      }
-      return parsed.data;
+    getInfo: async () => parseBody(controlPlaneInfoSchema, '/api/v1/info', await getJson('/api/v1/info')),
+    listDevices: async () => parseBody(deviceListSchema, '/api/v1/devices', await getJson('/api/v1/devices')).items,
+    async getDevice(id) {
+      const path = `/api/v1/devices/${encodeURIComponent(id)}`;
+      return parseBody(deviceDetailSchema, path, await getJson(path));
     },
   };
+}
+
+function parseBody<T>(schema: z.ZodType<T>, path: string, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  // A contract mismatch (say, the two services deployed at incompatible versions) will not heal on retry.
+  throw new UpstreamError('server', `the control plane answered GET ${path} with an unexpected body: ${z.prettifyError(parsed.error)}`, { retryable: false });
 }
 
 // The token source has its own (longer) timeouts; the caller's deadline covers the whole call.

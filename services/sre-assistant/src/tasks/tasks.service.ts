@@ -2,6 +2,7 @@ import type { components } from '@sre/contracts/assistant-api';
 import type { Database, DiagnosisTaskRow, Kysely } from '@sre/db';
 import { notFound } from '../errors';
 import type { Task } from './task';
+import type { TaskQueue } from './task-queue';
 import { findTaskById, insertAuditEntry, insertTask, lockAlertIfExists, type NewTaskRow } from './tasks.repository';
 
 type DiagnoseAlertRequest = components['schemas']['DiagnoseAlertRequest'];
@@ -22,14 +23,19 @@ export interface TasksService {
   getTask(id: string): Promise<Task>;
 }
 
-/** Creates and reads diagnosis tasks; every created task is audited in the same transaction. */
-export function createTasksService(db: Kysely<Database>): TasksService {
+/**
+ * Creates and reads diagnosis tasks. Every created task is audited, and an alert diagnosis is
+ * queued, in the same transaction: no task without its job, no job without its task.
+ */
+export function createTasksService(db: Kysely<Database>, queue: Pick<TaskQueue, 'enqueue'>): TasksService {
   const createTask = (task: NewTaskRow, action: string, details: Record<string, unknown>, requester: TaskRequester) =>
     db.transaction().execute(async (trx) => {
       if (task.alert_id !== null && !(await lockAlertIfExists(trx, task.alert_id))) {
         throw notFound(`no alert has the id ${task.alert_id}`);
       }
       const row = await insertTask(trx, task);
+      // Free-form investigations get their worker with the LLM agent; until then they stay queued.
+      if (task.kind === 'alert') await queue.enqueue(row.id, trx);
       await insertAuditEntry(trx, {
         actor: requester.clientId,
         actor_type: 'service',

@@ -1,0 +1,2 @@
+export { createVictoriaMetricsClient, type VictoriaMetricsClient, type VictoriaMetricsClientOptions } from './client';
+export { selectorFor, type RangeQueryResult, type Series, type TimeRange } from './series';

@@ -1,0 +1,226 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Kysely } from '@sre/db';
+import { createLogger } from '@sre/service-kit';
+import { createVictoriaMetricsClient } from '@sre/victoriametrics';
+import { startVictoriaMetrics, type RunningVictoriaMetrics } from '../../../../test/victoriametrics';
+import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDouble } from '../../test/control-plane-double';
+import type { LocalServer } from '../../test/http-server';
+import { jobsOfTask, startAssistant, startTestQueue, type AssistantWithBearer } from '../../test/test-app';
+import { createControlPlaneClient, type InventoryDeviceDetail } from '../integrations/control-plane.client';
+import type { TaskQueue } from '../tasks/task-queue';
+import { createAlertDiagnoser } from './alert-diagnoser';
+import { createDiagnosisWorker, type DiagnosisWorker } from './diagnosis-worker.service';
+import { createEvidenceCollector } from './evidence-collector';
+
+const log = createLogger('sre-assistant', 'silent');
+const alertStart = new Date(Date.now() - 60_000);
+
+// web-1 alerts; it depends on db-1, whose connections jumped when the alert began.
+const inventory: InventoryDeviceDetail[] = [
+  { id: '7d1c3a52-0000-4000-8000-000000000001', name: 'web-1', kind: 'host', labels: { instance: 'web-1:9100' }, dependsOn: [{ id: '7d1c3a52-0000-4000-8000-000000000002', name: 'db-1', kind: 'database' }], dependents: [] },
+  { id: '7d1c3a52-0000-4000-8000-000000000002', name: 'db-1', kind: 'database', labels: { device: 'db-1' }, dependsOn: [], dependents: [] },
+];
+
+/** Prometheus text for the hour before the alert and the minute since, one sample every 15 s. */
+function metricsAroundTheAlert(): string {
+  const lines: string[] = [];
+  const end = Date.now();
+  for (let time = end - 70 * 60_000, step = 0; time <= end; time += 15_000, step += 1) {
+    const wobble = step % 2 === 0 ? 1 : -1;
+    const broken = time >= alertStart.getTime() - 15_000;
+    lines.push(`node_load1{instance="web-1:9100",job="node"} ${1 + 0.05 * wobble} ${time}`);
+    lines.push(`node_network_receive_bytes_total{instance="web-1:9100",job="node",device="eth0"} ${step * 15_000} ${time}`);
+    lines.push(`pg_stat_activity_count{device="db-1",job="postgres"} ${(broken ? 180 : 20) + wobble} ${time}`);
+    lines.push(`pg_up{device="db-1",job="postgres"} 1 ${time}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function waitForEnd(db: Kysely<Database>, taskId: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const task = await db.selectFrom('diagnosis_tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+    if (['succeeded', 'partial', 'failed'].includes(task.status)) return task;
+    if (Date.now() > deadline) throw new Error(`task ${taskId} still ${task.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inventory → ai_analyses', () => {
+  let assistant: AssistantWithBearer;
+  let victoriaMetrics: RunningVictoriaMetrics;
+  let controlPlane: LocalServer;
+  let worker: DiagnosisWorker;
+
+  beforeAll(async () => {
+    assistant = await startAssistant({ scope: 'assistant.diagnose', clients: { 'sre-assistant': assistantClientSecret } });
+    victoriaMetrics = await startVictoriaMetrics();
+    await victoriaMetrics.importPrometheus(metricsAroundTheAlert());
+    controlPlane = await startControlPlaneDouble(assistant.issuer.issuer, inventory);
+    const collector = createEvidenceCollector({
+      metrics: createVictoriaMetricsClient({ url: victoriaMetrics.url, timeoutMs: 2_000 }),
+      inventory: createControlPlaneClient(controlPlaneClientOptions(assistant.issuer.issuer, controlPlane.url)),
+    });
+    worker = createDiagnosisWorker({ db: assistant.database.db, diagnoser: createAlertDiagnoser({ collector }), log });
+    await assistant.taskQueue.work(worker);
+  }, 30_000);
+  afterAll(async () => {
+    await controlPlane?.close();
+    await victoriaMetrics?.stop();
+    await assistant?.close();
+  });
+
+  const insertAlert = async (labels: Record<string, string>) =>
+    (
+      await assistant.database.db
+        .insertInto('alerts')
+        .values({ fingerprint: Math.random().toString(16).slice(2), status: 'firing', labels, starts_at: alertStart })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  const diagnose = async (alertId: string) => {
+    const response = await request(assistant.app).post('/diagnostics/alert').set('Authorization', assistant.bearer).send({ alertId });
+    expect(response.status).toBe(202);
+    return response.body.id as string;
+  };
+
+  const analysisOf = (taskId: string) => assistant.database.db.selectFrom('ai_analyses').selectAll().where('task_id', '=', taskId).execute();
+
+  it('names the dependency whose metric broke, with the exact query and both windows', async () => {
+    const taskId = await diagnose(await insertAlert({ alertname: 'HighLatency', instance: 'web-1:9100', severity: 'critical' }));
+    const task = await waitForEnd(assistant.database.db, taskId);
+    expect(task).toMatchObject({ status: 'succeeded', attempts: 1, error: null });
+
+    const [analysis, ...others] = await analysisOf(taskId);
+    expect(others).toEqual([]);
+    expect(analysis).toMatchObject({ status: 'completed', engine: 'deterministic-v1', kind: 'alert-diagnosis', error: null });
+    expect(analysis!.summary).toMatch(/^HighLatency on web-1, db-1: most likely pg_stat_activity_count on db-1 rose from 20 to \d+/);
+
+    const [top] = analysis!.hypotheses;
+    expect(top).toMatchObject({ rank: 1, entity: 'db-1', deviceId: inventory[1]!.id, metric: 'pg_stat_activity_count', direction: 'up' });
+    expect(top!.score).toBeGreaterThan(10);
+    expect(top!.evidence.query).toBe('{device="db-1", __name__!~".*(_total|_bucket|_created)"}');
+    expect(top!.evidence.series).toMatchObject({ __name__: 'pg_stat_activity_count', device: 'db-1' });
+    expect(top!.evidence.baseline.mean).toBeCloseTo(20, 0);
+    expect(top!.evidence.anomaly.max).toBeGreaterThanOrEqual(180);
+    expect(new Date(top!.evidence.anomaly.start).getTime()).toBe(alertStart.getTime() - 120_000);
+    // web-1's steady load and steady network rate are examined but are not hypotheses.
+    expect(analysis!.hypotheses.map((hypothesis) => hypothesis.metric)).toEqual(['pg_stat_activity_count']);
+
+    expect(analysis!.evidence).toEqual([
+      { source: 'control-plane', description: 'device inventory and dependencies', query: 'GET /api/v1/devices', status: 'ok', detail: 'matched web-1' },
+      { source: 'victoriametrics', description: 'levels of web-1', query: '{instance="web-1:9100", __name__!~".*(_total|_bucket|_created)"}', status: 'ok', detail: '1 series' },
+      {
+        source: 'victoriametrics',
+        description: 'counter rates of web-1',
+        query: 'rate({instance="web-1:9100", __name__=~".*(_total|_sum|_count)"}[1m]) keep_metric_names',
+        status: 'ok',
+        detail: '1 series',
+      },
+      { source: 'victoriametrics', description: 'levels of db-1', query: top!.evidence.query, status: 'ok', detail: '2 series' },
+      // pg_stat_activity_count matches the counter pattern; it goes down, so it is examined as a level.
+      { source: 'victoriametrics', description: 'counter rates of db-1', query: expect.stringMatching(/^rate\(\{device="db-1"/), status: 'ok', detail: '1 series' },
+    ]);
+    const audit = await assistant.database.db.selectFrom('audit_log').select(['action', 'details']).where('target_id', '=', taskId).orderBy('id').execute();
+    expect(audit.map((entry) => entry.action)).toEqual(['diagnosis.requested', 'diagnosis.completed']);
+    expect(await jobsOfTask(assistant.database.db, taskId)).toEqual([{ name: 'diagnosis', state: 'completed' }]);
+  });
+
+  it('runs a task once: a second delivery of a finished task changes nothing', async () => {
+    const taskId = await diagnose(await insertAlert({ alertname: 'HighLatency', instance: 'web-1:9100' }));
+    await waitForEnd(assistant.database.db, taskId);
+    const before = await analysisOf(taskId);
+    await worker.run(taskId, AbortSignal.timeout(5_000));
+    expect(await analysisOf(taskId)).toEqual(before);
+    const task = await assistant.database.db.selectFrom('diagnosis_tasks').select(['status', 'attempts']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    expect(task).toEqual({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('uses the alert labels alone, as partial, when the inventory cannot be reached', async () => {
+    const offline = createDiagnosisWorker({
+      db: assistant.database.db,
+      diagnoser: createAlertDiagnoser({
+        collector: createEvidenceCollector({
+          metrics: createVictoriaMetricsClient({ url: victoriaMetrics.url }),
+          inventory: createControlPlaneClient(controlPlaneClientOptions(assistant.issuer.issuer, 'http://127.0.0.1:9')),
+        }),
+      }),
+      log,
+    });
+    const alertId = await insertAlert({ alertname: 'DatabaseSaturated', device: 'db-1' });
+    const taskId = (await assistant.database.db.insertInto('diagnosis_tasks').values({ kind: 'alert', alert_id: alertId, request: { alertId }, requested_by: 'test' }).returning('id').executeTakeFirstOrThrow()).id;
+    await offline.run(taskId, AbortSignal.timeout(10_000));
+
+    const [analysis] = await analysisOf(taskId);
+    expect(analysis!.status).toBe('partial');
+    expect(analysis!.hypotheses[0]).toMatchObject({ entity: 'device=db-1', deviceId: null, metric: 'pg_stat_activity_count' });
+    expect(analysis!.evidence[0]).toMatchObject({ source: 'control-plane', status: 'missing', detail: expect.stringContaining('could not be reached') });
+    expect(analysis!.summary).toContain('Evidence missing: device inventory and dependencies (the control plane at http://127.0.0.1:9 could not be reached');
+  });
+
+  it('records a task as failed, with the reason, when every attempt threw', async () => {
+    const failing = await startTestQueue(assistant.database.url, { retryLimit: 0 });
+    try {
+      await failing.work({ run: () => Promise.reject(new Error('the database went away')), fail: (taskId, reason) => worker.fail(taskId, reason) });
+      // This test's queue and the suite's share the database; only this one may take the job.
+      await assistant.taskQueue.stop();
+      const alertId = await insertAlert({ alertname: 'HighLatency', instance: 'web-1:9100' });
+      const taskId = (
+        await assistant.database.db.transaction().execute(async (trx) => {
+          const task = await trx.insertInto('diagnosis_tasks').values({ kind: 'alert', alert_id: alertId, request: { alertId }, requested_by: 'test' }).returning('id').executeTakeFirstOrThrow();
+          await failing.enqueue(task.id, trx);
+          return task;
+        })
+      ).id;
+      const task = await waitForEnd(assistant.database.db, taskId);
+      expect(task).toMatchObject({ status: 'failed', error: 'gave up after 1 attempts: the database went away' });
+      const [analysis] = await analysisOf(taskId);
+      expect(analysis).toMatchObject({ status: 'failed', error: 'gave up after 1 attempts: the database went away', hypotheses: [] });
+    } finally {
+      await failing.stop();
+    }
+  });
+});
+
+describe('diagnosing while VictoriaMetrics is down', () => {
+  let assistant: AssistantWithBearer;
+  let queue: TaskQueue;
+
+  beforeAll(async () => {
+    assistant = await startAssistant({ scope: 'assistant.diagnose' });
+    queue = assistant.taskQueue;
+  });
+  afterAll(() => assistant?.close());
+
+  it('completes as partial and says which evidence is missing, without hanging', async () => {
+    const stopped = await startVictoriaMetrics();
+    const url = stopped.url;
+    await stopped.stop();
+    const worker = createDiagnosisWorker({
+      db: assistant.database.db,
+      diagnoser: createAlertDiagnoser({ collector: createEvidenceCollector({ metrics: createVictoriaMetricsClient({ url, timeoutMs: 2_000 }), inventory: undefined }) }),
+      log,
+    });
+    await queue.work(worker);
+    const alert = await assistant.database.db
+      .insertInto('alerts')
+      .values({ fingerprint: 'vm-down', status: 'firing', labels: { alertname: 'HostDown', instance: 'db-2:9100' }, starts_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const response = await request(assistant.app).post('/diagnostics/alert').set('Authorization', assistant.bearer).send({ alertId: alert.id });
+    const started = Date.now();
+    const task = await waitForEnd(assistant.database.db, response.body.id);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(task.status).toBe('partial');
+
+    const analysis = await assistant.database.db.selectFrom('ai_analyses').selectAll().where('task_id', '=', task.id).executeTakeFirstOrThrow();
+    expect(analysis.status).toBe('partial');
+    expect(analysis.hypotheses).toEqual([]);
+    const missing = analysis.evidence.filter((record) => record.status === 'missing');
+    expect(missing.map((record) => record.description)).toEqual(['device inventory and dependencies', 'levels of instance=db-2:9100', 'counter rates of instance=db-2:9100']);
+    expect(missing[1]!.detail).toMatch(/^VictoriaMetrics at 127\.0\.0\.1:\d+ could not be reached/);
+    expect(analysis.summary).toContain('Evidence missing: ');
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { InventoryDeviceDetail } from '../integrations/control-plane.client';
+import { devicesNamedBy, resolveEntities } from './entities';
+
+const device = (id: string, name: string, labels: Record<string, string>, dependsOn: string[] = []): InventoryDeviceDetail => ({
+  id,
+  name,
+  kind: 'host',
+  labels,
+  dependsOn: dependsOn.map((dependency) => ({ id: dependency, name: dependency, kind: 'host' })),
+  dependents: [],
+});
+
+const web = device('web', 'web-1', { instance: 'web-1:9100' }, ['db']);
+const database = device('db', 'db-1', { device: 'db-1' });
+const cache = device('cache', 'cache-1', {});
+const inventory = [web, database, cache];
+
+describe('devicesNamedBy', () => {
+  it('matches a device by a shared identity label', () => {
+    expect(devicesNamedBy({ alertname: 'HighLoad', instance: 'web-1:9100' }, inventory).map((found) => found.name)).toEqual(['web-1']);
+  });
+
+  it('matches a device by its name in an identity label, with or without a port', () => {
+    expect(devicesNamedBy({ host: 'cache-1' }, inventory).map((found) => found.name)).toEqual(['cache-1']);
+    expect(devicesNamedBy({ instance: 'cache-1:6379' }, inventory).map((found) => found.name)).toEqual(['cache-1']);
+  });
+
+  it('ignores labels that do not identify anything', () => {
+    expect(devicesNamedBy({ alertname: 'db-1', severity: 'web-1' }, inventory)).toEqual([]);
+  });
+});
+
+describe('resolveEntities', () => {
+  it('lists the alerting devices, then what they depend on, each with the selector of its series', () => {
+    expect(resolveEntities({ instance: 'web-1:9100' }, [web], inventory)).toEqual([
+      { name: 'web-1', deviceId: 'web', selector: { instance: 'web-1:9100' }, relation: 'alerting' },
+      { name: 'db-1', deviceId: 'db', selector: { device: 'db-1' }, relation: 'dependency' },
+    ]);
+  });
+
+  it('selects a device without identity labels through the label the alert found it by', () => {
+    expect(resolveEntities({ instance: 'cache-1:6379' }, [cache], inventory)[0]!.selector).toEqual({ instance: 'cache-1:6379' });
+  });
+
+  it("falls back to the alert's own identity label when no device matches", () => {
+    expect(resolveEntities({ alertname: 'DiskFull', instance: 'unknown:9100', job: 'node' }, [], inventory)).toEqual([
+      { name: 'instance=unknown:9100', deviceId: null, selector: { instance: 'unknown:9100' }, relation: 'alerting' },
+    ]);
+  });
+
+  it('finds nothing to examine when the alert names no entity', () => {
+    expect(resolveEntities({ alertname: 'Watchdog' }, [], inventory)).toEqual([]);
+  });
+});
