@@ -2,6 +2,8 @@ import express, { Router, type Express } from 'express';
 import type { AccessTokenVerifier } from '@sre/auth';
 import { isDatabaseReachable, type Database, type Kysely } from '@sre/db';
 import { livenessHandler, readinessHandler, requestContext, type HttpMetrics, type Logger } from '@sre/service-kit';
+import { alertMetricsRoutes } from './alerts/alert-metrics.routes';
+import type { AlertMetricsService } from './alerts/alert-metrics.service';
 import { alertPageRoutes } from './alerts/alert-pages.routes';
 import { alertIntakeRoutes } from './alerts/alerts.routes';
 import type { AlertService } from './alerts/alerts.service';
@@ -12,6 +14,8 @@ import type { LoginService } from './auth/auth.service';
 import { authRoutes } from './auth/auth.routes';
 import type { Config } from './config';
 import type { DeviceService } from './devices/devices.service';
+import { diagnosisRoutes } from './diagnoses/diagnoses.routes';
+import type { DiagnosisService } from './diagnoses/diagnoses.service';
 import { deviceRoutes } from './devices/devices.routes';
 import { homeRoutes } from './home/home.routes';
 import type { AssistantClient } from './integrations/assistant.client';
@@ -34,6 +38,8 @@ export interface AppDependencies {
   devices: DeviceService;
   alertIntake: AlertIntakeService;
   alerts: AlertService;
+  alertMetrics: AlertMetricsService;
+  diagnoses: DiagnosisService;
   assistant: AssistantClient;
   verifyAccessToken: AccessTokenVerifier;
   /** The issuer's origin: logout redirects there, so the CSP's form-action must allow it. */
@@ -56,7 +62,7 @@ export function createApp(deps: AppDependencies): ControlPlaneApp {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestContext(deps.log), deps.metrics.middleware, securityHeaders(deps.identityProviderOrigin, secure));
+  app.use(requestContext(deps.log), deps.metrics.middleware, securityHeaders(deps.identityProviderOrigin, secure, config.grafana && new URL(config.grafana.url).origin));
 
   const routes: RouteSpec[] = [
     { method: 'get', path: '/healthz', access: 'anonymous', handler: livenessHandler },
@@ -67,7 +73,9 @@ export function createApp(deps: AppDependencies): ControlPlaneApp {
     ...authRoutes({ login: deps.login, sessions: deps.sessions, cookie, publicUrl: config.publicUrl }),
     ...deviceRoutes(deps.devices),
     ...apiRoutes(deps.devices, deps.version),
-    ...alertPageRoutes(deps.alerts),
+    ...alertPageRoutes(deps.alerts, deps.alertMetrics, deps.diagnoses),
+    ...diagnosisRoutes(deps.diagnoses),
+    ...alertMetricsRoutes(deps.alertMetrics),
     ...alertIntakeRoutes(deps.alertIntake),
   ];
   const router = Router();

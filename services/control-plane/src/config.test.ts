@@ -41,5 +41,27 @@ describe('control-plane configuration', () => {
     expect(config.oidc.issuer).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.oidc)).toBe(true);
+    expect(config.victoriaMetrics).toBeUndefined();
+    expect(config.grafana).toBeUndefined();
+  });
+
+  it('takes VictoriaMetrics and Grafana as optional http(s) URLs, empty meaning unset', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://localhost/sre',
+      VM_URL: 'http://vm.example.com:8428/',
+      GRAFANA_URL: 'https://ops.example.com/grafana/',
+    });
+    expect(config.victoriaMetrics).toEqual({ url: 'http://vm.example.com:8428' });
+    expect(config.grafana).toEqual({ url: 'https://ops.example.com/grafana', dashboardUid: 'sre-host-overview' });
+    expect(Object.isFrozen(config.grafana)).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/sre', VM_URL: '', GRAFANA_URL: ' ', GRAFANA_DASHBOARD_UID: '' })).toMatchObject({
+      victoriaMetrics: undefined,
+      grafana: undefined,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/sre', GRAFANA_URL: 'https://g', GRAFANA_DASHBOARD_UID: 'node-exporter_1' }).grafana?.dashboardUid).toBe(
+      'node-exporter_1',
+    );
+    const problems = captureProblems({ DATABASE_URL: 'postgres://db/sre', VM_URL: 'vm:8428', GRAFANA_URL: 'javascript:alert(1)', GRAFANA_DASHBOARD_UID: 'a/b' });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['GRAFANA_DASHBOARD_UID', 'GRAFANA_URL', 'VM_URL']);
   });
 });

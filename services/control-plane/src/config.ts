@@ -25,7 +25,17 @@ const environmentSchema = z.object({
   ASSISTANT_URL: url.default('http://127.0.0.1:8081'),
   ASSISTANT_AUDIENCE: z.string().min(1).default('urn:sre-platform:sre-assistant'),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  // Unlike other variables, empty is meaningful here: it turns automatic diagnosis off.
+  AUTO_DIAGNOSE_SEVERITIES: z
+    .string()
+    .default('critical,page')
+    .transform((value) => [...new Set(value.split(',').map((severity) => severity.trim().toLowerCase()).filter(Boolean))]),
   ALERTMANAGER_WEBHOOK_TOKEN: optionalText.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  VM_URL: optionalText.pipe(url.optional()),
+  GRAFANA_URL: optionalText.pipe(url.optional()),
+  GRAFANA_DASHBOARD_UID: optionalText.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a Grafana dashboard uid: up to 40 letters, digits, - or _').default('sre-host-overview'),
+  ),
 });
 
 export const developmentSecrets = {
@@ -52,8 +62,14 @@ export interface Config {
   readonly apiAudience: string;
   readonly assistant: { readonly url: string; readonly audience: string };
   readonly sessionTtlSeconds: number;
+  /** Lower-cased `severity` label values whose new firing alerts are diagnosed automatically; empty: never. */
+  readonly autoDiagnoseSeverities: readonly string[];
   /** The secret Alertmanager presents to the webhook intake; unset keeps the intake closed. */
   readonly alertmanagerWebhookToken: string | undefined;
+  /** Where alert charts are queried; unset: the alert page says VictoriaMetrics is not configured. */
+  readonly victoriaMetrics: { readonly url: string } | undefined;
+  /** Where device dashboards are embedded from; unset: the alert page embeds none. */
+  readonly grafana: { readonly url: string; readonly dashboardUid: string } | undefined;
   /** Plain-http issuers and cookies without Secure are allowed only outside production. */
   readonly allowInsecureHttp: boolean;
 }
@@ -105,7 +121,10 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     apiAudience: env.CONTROL_PLANE_AUDIENCE,
     assistant: Object.freeze({ url: env.ASSISTANT_URL.replace(/\/$/, ''), audience: env.ASSISTANT_AUDIENCE }),
     sessionTtlSeconds: Math.round(env.SESSION_TTL_HOURS * 3600),
+    autoDiagnoseSeverities: Object.freeze(env.AUTO_DIAGNOSE_SEVERITIES),
     alertmanagerWebhookToken: env.ALERTMANAGER_WEBHOOK_TOKEN,
+    victoriaMetrics: env.VM_URL ? Object.freeze({ url: env.VM_URL.replace(/\/$/, '') }) : undefined,
+    grafana: env.GRAFANA_URL ? Object.freeze({ url: env.GRAFANA_URL.replace(/\/$/, ''), dashboardUid: env.GRAFANA_DASHBOARD_UID }) : undefined,
     allowInsecureHttp: !production,
   });
 }

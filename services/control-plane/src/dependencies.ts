@@ -2,16 +2,22 @@ import { createAccessTokenVerifier, createTokenSource } from '@sre/auth';
 import type { Database, Kysely } from '@sre/db';
 import type { CustomFetch } from 'openid-client';
 import { createHttpMetrics, type Logger } from '@sre/service-kit';
+import { createVictoriaMetricsClient } from '@sre/victoriametrics';
 import { createAlertIntakeService } from './alerts/alert-intake.service';
+import { createAlertMetricsService } from './alerts/alert-metrics.service';
 import { createAlertService } from './alerts/alerts.service';
 import type { AppDependencies } from './app';
 import { createLoginService } from './auth/auth.service';
 import type { Config } from './config';
 import { createDeviceService } from './devices/devices.service';
+import { createDiagnosisService } from './diagnoses/diagnoses.service';
 import { createAssistantClient } from './integrations/assistant.client';
 import { createSessionService } from './sessions/sessions.service';
 
 export const version = '0.1.0';
+
+/** An alert chart waits this long for VictoriaMetrics; it loads after the page, so only the chart waits. */
+const chartQueryTimeoutMs = 10_000;
 
 /** Wires services and integrations from config: one place, shared by main and the tests. */
 export function createDependencies(options: {
@@ -26,6 +32,19 @@ export function createDependencies(options: {
   const { config, issuer, db, log } = options;
   const allowInsecureRequests = config.allowInsecureHttp && issuer.startsWith('http:');
   const devices = createDeviceService(db);
+  const alerts = createAlertService(db, devices);
+  const assistant = createAssistantClient({
+    baseUrl: config.assistant.url,
+    tokens: createTokenSource({
+      issuer,
+      clientId: config.oidc.clientId,
+      clientSecret: config.oidc.clientSecret,
+      scope: 'assistant.read assistant.diagnose assistant.execute',
+      resource: config.assistant.audience,
+      allowInsecureRequests,
+    }),
+  });
+  const diagnoses = createDiagnosisService(db, assistant, { autoDiagnoseSeverities: config.autoDiagnoseSeverities, log });
   return {
     config,
     db,
@@ -33,8 +52,13 @@ export function createDependencies(options: {
     metrics: createHttpMetrics('control-plane'),
     sessions: createSessionService(db, config.sessionTtlSeconds),
     devices,
-    alertIntake: createAlertIntakeService(db),
-    alerts: createAlertService(db, devices),
+    alertIntake: createAlertIntakeService(db, { onNewFiring: diagnoses.diagnoseNewFiring }),
+    alerts,
+    alertMetrics: createAlertMetricsService({
+      alerts,
+      victoriaMetrics: config.victoriaMetrics && createVictoriaMetricsClient({ url: config.victoriaMetrics.url, timeoutMs: chartQueryTimeoutMs }),
+      grafana: config.grafana,
+    }),
     login: createLoginService(db, {
       issuer,
       clientId: config.oidc.clientId,
@@ -44,17 +68,8 @@ export function createDependencies(options: {
       allowInsecureRequests,
       fetch: options.fetch,
     }),
-    assistant: createAssistantClient({
-      baseUrl: config.assistant.url,
-      tokens: createTokenSource({
-        issuer,
-        clientId: config.oidc.clientId,
-        clientSecret: config.oidc.clientSecret,
-        scope: 'assistant.read assistant.diagnose assistant.execute',
-        resource: config.assistant.audience,
-        allowInsecureRequests,
-      }),
-    }),
+    assistant,
+    diagnoses,
     verifyAccessToken: createAccessTokenVerifier({ issuer, audience: config.apiAudience, jwksUri: config.oidc.jwksUri }),
     identityProviderOrigin: new URL(issuer).origin,
     isDraining: options.isDraining ?? (() => false),

@@ -1,7 +1,9 @@
 import type { Database, Kysely } from '@sre/db';
 import { recordAuditEvent } from '../audit/audit.service';
 import { storedEnd, type AlertmanagerWebhook } from './alerts.input';
-import { upsertAlertOccurrences, type AlertOccurrence, type UpsertCounts } from './alerts.repository';
+import { upsertAlertOccurrences, type AlertOccurrence, type NewFiringOccurrence, type UpsertCounts } from './alerts.repository';
+
+export type { NewFiringOccurrence } from './alerts.repository';
 
 export interface IntakeResult extends UpsertCounts {
   received: number;
@@ -14,13 +16,22 @@ export interface AlertIntakeService {
   ingest(notification: AlertmanagerWebhook, requestId: string): Promise<IntakeResult>;
 }
 
+export interface AlertIntakeOptions {
+  /**
+   * Told, after the batch has committed, which firing occurrences it stored for the first
+   * time. Called synchronously before the answer to Alertmanager: it must return at once and
+   * never throw.
+   */
+  onNewFiring?: (occurrences: NewFiringOccurrence[], requestId: string) => void;
+}
+
 /** Alert intake: dedupe by fingerprint and start, resolve on "resolved", audit per batch. */
-export function createAlertIntakeService(db: Kysely<Database>): AlertIntakeService {
+export function createAlertIntakeService(db: Kysely<Database>, options: AlertIntakeOptions = {}): AlertIntakeService {
   return {
     async ingest(notification, requestId) {
       const occurrences = uniqueOccurrences(notification);
-      const counts = await db.transaction().execute(async (trx) => {
-        const result = await upsertAlertOccurrences(trx, occurrences);
+      const { newFiring, ...counts } = await db.transaction().execute(async (trx) => {
+        const { newFiring, ...result } = await upsertAlertOccurrences(trx, occurrences);
         await recordAuditEvent(trx, {
           actor: { id: 'alertmanager', type: 'service' },
           action: 'alerts.received',
@@ -34,8 +45,9 @@ export function createAlertIntakeService(db: Kysely<Database>): AlertIntakeServi
           },
           requestId,
         });
-        return result;
+        return { newFiring, ...result };
       });
+      if (newFiring.length > 0) options.onNewFiring?.(newFiring, requestId);
       return { received: notification.alerts.length, truncated: notification.truncatedAlerts, ...counts };
     },
   };

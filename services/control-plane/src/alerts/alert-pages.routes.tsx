@@ -4,12 +4,16 @@ import { AppError, notFound } from '../errors';
 import type { RouteSpec } from '../web/access';
 import { sendHtml, sendView, wantsFragment } from '../web/html';
 import { pageContext } from '../web/page-context';
+import { mayRequestDiagnosis } from '../diagnoses/diagnosis';
+import type { DiagnosisService } from '../diagnoses/diagnoses.service';
+import { DiagnosisPanel } from '../diagnoses/diagnoses.views';
 import { alertIdParams, alertListQuery } from './alerts.input';
+import type { AlertMetricsService } from './alert-metrics.service';
 import type { AlertService } from './alerts.service';
 import { Acknowledgement, AlertDetailPage, AlertList, AlertsPage } from './alerts.views';
 
 /** The alert list (live), an alert's page, and acknowledging it. */
-export function alertPageRoutes(alerts: AlertService): RouteSpec[] {
+export function alertPageRoutes(alerts: AlertService, metrics: AlertMetricsService, diagnoses: DiagnosisService): RouteSpec[] {
   const parseId = (params: unknown) => {
     const parsed = alertIdParams.safeParse(params);
     if (!parsed.success) throw notFound('the alert');
@@ -37,7 +41,14 @@ export function alertPageRoutes(alerts: AlertService): RouteSpec[] {
       access: 'viewer',
       handler: async (request, response) => {
         const detail = await alerts.get(parseId(request.params));
-        sendHtml(response, <AlertDetailPage detail={detail} context={pageContext(response, '/alerts')} canAcknowledge={canAcknowledge(response)} />);
+        const context = pageContext(response, '/alerts');
+        const diagnosisPanel = (
+          <DiagnosisPanel overview={await diagnoses.overview(detail.alert.id)} canDiagnose={mayRequestDiagnosis(context.user?.roles ?? [])} csrfToken={context.csrfToken} />
+        );
+        sendHtml(
+          response,
+          <AlertDetailPage detail={detail} metrics={metrics.overview(detail)} context={context} canAcknowledge={canAcknowledge(response)} diagnosisPanel={diagnosisPanel} />,
+        );
       },
     },
     {

@@ -19,13 +19,24 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
+/** A firing occurrence stored for the first time: not a repeat, a resolve or a late retry. */
+export interface NewFiringOccurrence {
+  id: string;
+  /** The `severity` label, if the alert has one. */
+  severity: string | null;
+}
+
+export interface UpsertResult extends UpsertCounts {
+  newFiring: NewFiringOccurrence[];
+}
+
 /**
  * Stores occurrences keyed by (fingerprint, starts_at) in one statement. A row changes only
  * when the notification says something new, and a late "firing" never reopens a resolved
  * occurrence, so retried and reordered notifications are harmless.
  */
-export async function upsertAlertOccurrences(db: Kysely<Database>, occurrences: AlertOccurrence[]): Promise<UpsertCounts> {
-  if (occurrences.length === 0) return { created: 0, updated: 0, unchanged: 0 };
+export async function upsertAlertOccurrences(db: Kysely<Database>, occurrences: AlertOccurrence[]): Promise<UpsertResult> {
+  if (occurrences.length === 0) return { created: 0, updated: 0, unchanged: 0, newFiring: [] };
   const rows = await db
     .insertInto('alerts')
     .values(
@@ -59,11 +70,13 @@ export async function upsertAlertOccurrences(db: Kysely<Database>, occurrences: 
             is distinct from (alerts.status, alerts.ends_at, alerts.labels, alerts.annotations, alerts.generator_url)`,
         ),
     )
-    // xmax = 0 marks a freshly inserted row; otherwise the conflict branch updated it.
-    .returning(sql<boolean>`xmax = 0`.as('inserted'))
+    // xmax = 0 marks a freshly inserted row; otherwise the conflict branch updated it. Of two
+    // concurrent identical notifications only one inserts: the other waits on the unique key.
+    .returning(['id', 'status', sql<boolean>`xmax = 0`.as('inserted'), sql<string | null>`labels ->> 'severity'`.as('severity')])
     .execute();
   const created = rows.filter((row) => row.inserted).length;
-  return { created, updated: rows.length - created, unchanged: occurrences.length - rows.length };
+  const newFiring = rows.filter((row) => row.inserted && row.status === 'firing').map(({ id, severity }) => ({ id, severity }));
+  return { created, updated: rows.length - created, unchanged: occurrences.length - rows.length, newFiring };
 }
 
 /**

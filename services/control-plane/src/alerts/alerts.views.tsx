@@ -1,7 +1,10 @@
+import type { ComponentChildren } from 'preact';
 import type { Device } from '../devices/device';
 import { Layout } from '../web/layout.views';
 import type { PageContext } from '../web/page-context';
 import { alertName, severityOf, type Alert, type AlertDetail, type AlertPage } from './alert';
+import type { AlertMetrics } from './alert-chart';
+import { AlertMetricsSection } from './alert-metrics.views';
 
 export const alertListId = 'alert-list';
 export const acknowledgementId = 'alert-acknowledgement';
@@ -116,7 +119,7 @@ export function Acknowledgement({ alert, canAcknowledge, csrfToken }: { alert: A
   );
 }
 
-export function AlertDetailPage({ detail, context, canAcknowledge }: { detail: AlertDetail; context: PageContext; canAcknowledge: boolean }) {
+export function AlertDetailPage({ detail, metrics, context, canAcknowledge, diagnosisPanel }: { detail: AlertDetail; metrics: AlertMetrics; context: PageContext; canAcknowledge: boolean; diagnosisPanel: ComponentChildren }) {
   const { alert } = detail;
   const generator = safeHttpUrl(alert.generatorUrl);
   return (
@@ -137,6 +140,7 @@ export function AlertDetailPage({ detail, context, canAcknowledge }: { detail: A
             {generator ? <> · <a class="text-sky-700 hover:underline" href={generator} rel="noreferrer">source rule</a></> : null}
           </p>
         </section>
+        {diagnosisPanel}
         <div class="grid gap-6 md:grid-cols-2">
           <section>
             <h2 class="font-medium">Labels</h2>
@@ -164,6 +168,7 @@ export function AlertDetailPage({ detail, context, canAcknowledge }: { detail: A
             </div>
           </section>
         </div>
+        <AlertMetricsSection metrics={metrics} />
       </div>
     </Layout>
   );

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { TokenSource } from '@sre/auth';
 import type { components } from '@sre/contracts/assistant-api';
 
 export type AssistantInfo = components['schemas']['ServiceInfo'];
+export type AssistantTask = components['schemas']['Task'];
 
 /** Why a call to the assistant failed, and whether trying again may help. */
 export type UpstreamFailure = {
@@ -15,39 +17,88 @@ export type AssistantResult<T> = { ok: true; value: T } | { ok: false; failure: 
 export interface AssistantClient {
   /** GET /info with this service's client-credentials token: proves the M2M path end to end. */
   info(): Promise<AssistantResult<AssistantInfo>>;
+  /** POST /diagnostics/alert: queues a diagnosis of a stored alert; the answer is the queued task. */
+  requestAlertDiagnosis(alertId: string, requestedBy?: string): Promise<AssistantResult<AssistantTask>>;
 }
 
 /** The sre-assistant's API, called with a client-credentials token. */
 export function createAssistantClient(options: { baseUrl: string; tokens: TokenSource; timeoutMs?: number }): AssistantClient {
   const timeoutMs = options.timeoutMs ?? 5_000;
+
+  // Token, request and transport failures, classified; any HTTP answer is the caller's to read.
+  const send = async (path: string, init: { method?: 'POST'; body?: unknown } = {}): Promise<AssistantResult<Response>> => {
+    let token: string;
+    try {
+      token = await options.tokens();
+    } catch (error) {
+      return { ok: false, failure: { kind: 'auth', retryable: true, message: `no access token for the assistant: ${errorMessage(error)}` } };
+    }
+    try {
+      const response = await fetch(`${options.baseUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return { ok: true, value: response };
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      return {
+        ok: false,
+        failure: timedOut
+          ? { kind: 'timeout', retryable: true, message: `the assistant did not answer within ${timeoutMs} ms` }
+          : { kind: 'unreachable', retryable: true, message: `the assistant at ${options.baseUrl} is unreachable` },
+      };
+    }
+  };
+
   return {
     async info() {
-      let token: string;
-      try {
-        token = await options.tokens();
-      } catch (error) {
-        return { ok: false, failure: { kind: 'auth', retryable: true, message: `no access token for the assistant: ${errorMessage(error)}` } };
+      const sent = await send('/info');
+      if (!sent.ok) return sent;
+      if (!sent.value.ok) return { ok: false, failure: classifyStatus(sent.value.status) };
+      return { ok: true, value: (await sent.value.json()) as AssistantInfo };
+    },
+    async requestAlertDiagnosis(alertId, requestedBy) {
+      const sent = await send('/diagnostics/alert', { method: 'POST', body: requestedBy === undefined ? { alertId } : { alertId, requestedBy } });
+      if (!sent.ok) return sent;
+      const response = sent.value;
+      if (response.status !== 202) {
+        await response.body?.cancel();
+        return { ok: false, failure: response.status === 404 ? unknownAlert : classifyStatus(response.status) };
       }
-      let response: Response;
-      try {
-        response = await fetch(`${options.baseUrl}/info`, {
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-        return {
-          ok: false,
-          failure: timedOut
-            ? { kind: 'timeout', retryable: true, message: `the assistant did not answer within ${timeoutMs} ms` }
-            : { kind: 'unreachable', retryable: true, message: `the assistant at ${options.baseUrl} is unreachable` },
-        };
+      // The task is the assistant's word on what it queued; a body that breaks the contract is its failure.
+      const task = taskSchema.safeParse(await response.json().catch(() => undefined));
+      if (!task.success) {
+        return { ok: false, failure: { kind: 'server', retryable: false, message: 'the assistant accepted the request but answered with a malformed task' } };
       }
-      if (!response.ok) return { ok: false, failure: classifyStatus(response.status) };
-      return { ok: true, value: (await response.json()) as AssistantInfo };
+      return { ok: true, value: task.data };
     },
   };
 }
+
+// The assistant reads the alert from the shared database: not finding it means a misconfiguration.
+const unknownAlert: UpstreamFailure = {
+  kind: 'client',
+  retryable: false,
+  message: 'the assistant does not know this alert (404); both services must use the same database',
+};
+
+const taskSchema: z.ZodType<AssistantTask> = z.object({
+  id: z.uuid(),
+  kind: z.enum(['alert', 'execute']),
+  status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']),
+  createdAt: z.iso.datetime({ offset: true }),
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  completedAt: z.iso.datetime({ offset: true }).optional(),
+  alertId: z.uuid().optional(),
+  error: z.string().optional(),
+  links: z.object({ self: z.string() }),
+});
 
 function classifyStatus(status: number): UpstreamFailure {
   if (status === 401 || status === 403) return { kind: 'auth', retryable: false, message: `the assistant refused our token (${status})` };

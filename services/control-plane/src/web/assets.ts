@@ -13,6 +13,9 @@ const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
 const assets: Record<string, string> = {
   'htmx.js': packageFile('htmx.org', 'dist/htmx.min.js'),
   'alpine.js': packageFile('@alpinejs/csp', 'dist/cdn.min.js'),
+  'uplot.js': packageFile('uplot', 'dist/uPlot.esm.js'),
+  'uplot.css': packageFile('uplot', 'dist/uPlot.min.css'),
+  'alert-chart.js': path.join(publicDir, 'alert-chart.js'),
   'app.js': path.join(publicDir, 'app.js'),
   'app.css': path.join(publicDir, 'build/app.css'),
 };

@@ -4,9 +4,9 @@ import helmet from 'helmet';
 /**
  * A strict CSP: scripts and styles only from this origin (no inline code, no eval: Alpine runs
  * as its CSP build and htmx never evaluates attributes here). Forms may also post to the
- * identity provider, because logout ends there.
+ * identity provider, because logout ends there; Grafana, when configured, may be framed.
  */
-export function securityHeaders(identityProviderOrigin: string | undefined, secure: boolean): RequestHandler {
+export function securityHeaders(identityProviderOrigin: string | undefined, secure: boolean, grafanaOrigin?: string): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -20,6 +20,7 @@ export function securityHeaders(identityProviderOrigin: string | undefined, secu
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
+        ...(grafanaOrigin ? { frameSrc: ["'self'", grafanaOrigin] } : {}),
         formAction: ["'self'", ...(identityProviderOrigin ? [identityProviderOrigin] : [])],
         ...(secure ? { upgradeInsecureRequests: [] } : {}),
       },

@@ -1,0 +1,55 @@
+import type { Request } from 'express';
+import { alertIdParams } from '../alerts/alerts.input';
+import { AppError, notFound, unauthenticated } from '../errors';
+import type { RouteSpec } from '../web/access';
+import { sendHtml, wantsFragment } from '../web/html';
+import { diagnoseRole, mayRequestDiagnosis } from './diagnosis';
+import type { DiagnosisService } from './diagnoses.service';
+import { DiagnosisPanel } from './diagnoses.views';
+
+/** The diagnosis panel's own URL (it polls it while a diagnosis runs) and the Diagnose action. */
+export function diagnosisRoutes(diagnoses: DiagnosisService): RouteSpec[] {
+  const parseAlertId = (request: Request) => {
+    const parsed = alertIdParams.safeParse(request.params);
+    if (!parsed.success) throw notFound('the alert');
+    return parsed.data.id;
+  };
+
+  return [
+    {
+      method: 'get',
+      path: '/alerts/:id/diagnosis',
+      access: 'viewer',
+      handler: async (request, response) => {
+        const alertId = parseAlertId(request);
+        const overview = await diagnoses.overview(alertId);
+        response.vary('HX-Request-Type');
+        // The panel lives on the alert page; a browser landing here directly gets that page.
+        if (!wantsFragment(request)) return response.redirect(303, `/alerts/${alertId}`);
+        const session = response.locals.session;
+        sendHtml(response, <DiagnosisPanel overview={overview} canDiagnose={mayRequestDiagnosis(session?.user?.roles ?? [])} csrfToken={session?.csrfToken} />);
+      },
+    },
+    {
+      method: 'post',
+      path: '/alerts/:id/diagnose',
+      access: diagnoseRole,
+      handler: async (request, response) => {
+        const alertId = parseAlertId(request);
+        const session = response.locals.session;
+        const user = session?.user;
+        if (!user) throw unauthenticated();
+        const requester = { actor: { id: user.id, type: 'user' as const }, requestedBy: user.email ?? user.name };
+        const outcome = await diagnoses.request(alertId, requester, response.locals.requestId);
+        const refusal = outcome.kind === 'refused' ? outcome.failure : undefined;
+        if (!wantsFragment(request)) {
+          if (refusal) throw new AppError('upstream_unavailable', `The diagnosis could not be started: ${refusal.message}.`);
+          return response.redirect(303, `/alerts/${alertId}`);
+        }
+        const overview = await diagnoses.overview(alertId);
+        response.vary('HX-Request-Type');
+        sendHtml(response, <DiagnosisPanel overview={overview} canDiagnose csrfToken={session.csrfToken} refusal={refusal} />, refusal ? 503 : 200);
+      },
+    },
+  ];
+}
