@@ -1,0 +1,169 @@
+// `npm run bench:diagnosis`: time from the webhook receiving an alert to its finished
+// deterministic analysis. Starts an embedded PostgreSQL, a real VictoriaMetrics with an hour of
+// metrics for a fleet of hosts, and both services as their own processes; posts critical alerts
+// (the automatic policy diagnoses each on arrival) and reads when each was received
+// (alerts.first_seen_at) and when its task ended (diagnosis_tasks.completed_at), both stamped by
+// PostgreSQL. Ends with one JSON line.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { createDb, sql } from '@sre/db';
+import { startVictoriaMetrics } from '../scripts/stack/victoriametrics';
+import { freePort } from '../test/ports';
+import { percentile, startBenchDatabase, startService, stopProcess } from './support';
+
+const { values } = parseArgs({
+  options: {
+    alerts: { type: 'string', default: '60' },
+    hosts: { type: 'string', default: '10' },
+    // Alerts arrive one at a time, this far apart, as incidents trickle in.
+    'interval-ms': { type: 'string', default: '100' },
+  },
+});
+const alertCount = Number(values.alerts);
+const hostCount = Number(values.hosts);
+const intervalMs = Number(values['interval-ms']);
+const token = 'bench-webhook-token-0123456789';
+const say = (message: string) => console.error(`[bench:diagnosis] ${message}`);
+
+const database = await startBenchDatabase();
+const vmDirectory = await mkdtemp(path.join(tmpdir(), 'bench-vm-'));
+const victoriaMetrics = await startVictoriaMetrics({ dataDir: vmDirectory, port: await freePort(), retention: '100y' });
+const children: Awaited<ReturnType<typeof startService>>[] = [];
+
+try {
+  // Each host: a steady load, memory and network counters, and one metric that breaks 30 s ago.
+  const now = Date.now();
+  const lines: string[] = [];
+  for (let time = now - 70 * 60_000, step = 0; time <= now; time += 15_000, step += 1) {
+    const wobble = step % 2 === 0 ? 1 : -1;
+    const broken = time >= now - 30_000;
+    for (let host = 0; host < hostCount; host += 1) {
+      const instance = `bench-host-${host}:9100`;
+      lines.push(`node_load1{instance="${instance}",job="node"} ${1 + 0.05 * wobble} ${time}`);
+      lines.push(`node_memory_MemAvailable_bytes{instance="${instance}",job="node"} ${8e9 + 1e7 * wobble} ${time}`);
+      lines.push(`node_filesystem_avail_bytes{instance="${instance}",job="node",mountpoint="/"} ${5e10 - 1e6 * step} ${time}`);
+      for (const mode of ['user', 'system', 'idle', 'iowait']) {
+        lines.push(`node_cpu_seconds_total{instance="${instance}",job="node",cpu="0",mode="${mode}"} ${step * 15 * (mode === 'idle' ? 0.8 : 0.05)} ${time}`);
+      }
+      lines.push(`node_network_receive_bytes_total{instance="${instance}",job="node",device="eth0"} ${step * 15 * 1e5} ${time}`);
+      lines.push(`node_disk_io_time_seconds_total{instance="${instance}",job="node",device="sda"} ${step * 15 * 0.02 + (broken ? (time - (now - 30_000)) / 1000 * 0.9 : 0)} ${time}`);
+      lines.push(`node_procs_blocked{instance="${instance}",job="node"} ${(broken ? 40 : 1) + wobble} ${time}`);
+    }
+  }
+  await fetchOk(`${victoriaMetrics.url}/api/v1/import/prometheus`, { method: 'POST', body: `${lines.join('\n')}\n` });
+  await fetchOk(`${victoriaMetrics.url}/internal/force_flush`);
+  say(`imported ${lines.length} samples for ${hostCount} hosts`);
+
+  const db = createDb({ connectionString: database.url, maxConnections: 2 });
+  await db
+    .insertInto('devices')
+    .values(Array.from({ length: hostCount }, (_, host) => ({ name: `bench-host-${host}`, kind: 'host' as const, labels: { instance: `bench-host-${host}:9100` } })))
+    .execute();
+
+  const [controlPlanePort, identityPort, assistantPort] = [await freePort(), await freePort(), await freePort()];
+  const controlPlaneUrl = `http://127.0.0.1:${controlPlanePort}`;
+  const assistantUrl = `http://127.0.0.1:${assistantPort}`;
+  children.push(
+    await startService(
+      'control-plane',
+      {
+        DATABASE_URL: database.url,
+        CONTROL_PLANE_PORT: String(controlPlanePort),
+        CONTROL_PLANE_URL: controlPlaneUrl,
+        DEV_OIDC_PORT: String(identityPort),
+        ASSISTANT_URL: assistantUrl,
+        VM_URL: victoriaMetrics.url,
+        ALERTMANAGER_WEBHOOK_TOKEN: token,
+        AUTO_DIAGNOSE_SEVERITIES: 'critical',
+        LOG_LEVEL: 'warn',
+      },
+      `${controlPlaneUrl}/readyz`,
+    ),
+  );
+  children.push(
+    await startService(
+      'sre-assistant',
+      {
+        DATABASE_URL: database.url,
+        ASSISTANT_PORT: String(assistantPort),
+        OIDC_ISSUER_URL: `http://127.0.0.1:${identityPort}`,
+        ASSISTANT_CLIENT_SECRET: 'dev-sre-assistant-secret',
+        CONTROL_PLANE_URL: controlPlaneUrl,
+        VM_URL: victoriaMetrics.url,
+        LOG_LEVEL: 'warn',
+      },
+      `${assistantUrl}/readyz`,
+    ),
+  );
+
+  const startsAt = new Date(now - 30_000).toISOString();
+  for (let index = 0; index < alertCount; index += 1) {
+    const labels = { alertname: 'BenchHostStalled', instance: `bench-host-${index % hostCount}:9100`, severity: 'critical', run: String(index) };
+    const notification = {
+      version: '4',
+      receiver: 'bench',
+      status: 'firing',
+      groupKey: `{}:{run="${index}"}`,
+      truncatedAlerts: 0,
+      groupLabels: { run: String(index) },
+      commonLabels: labels,
+      commonAnnotations: {},
+      externalURL: 'http://127.0.0.1:9093',
+      alerts: [
+        { status: 'firing', labels, annotations: {}, startsAt, endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: index.toString(16).padStart(16, '0') },
+      ],
+    };
+    await fetchOk(`${controlPlaneUrl}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(notification),
+    });
+    await sleep(intervalMs);
+  }
+  say(`posted ${alertCount} alerts; waiting for their analyses`);
+
+  const deadline = Date.now() + 120_000;
+  let rows: Array<{ status: string | null; latency_ms: number | null }> = [];
+  while (Date.now() < deadline) {
+    ({ rows } = await sql<{ status: string | null; latency_ms: number | null }>`
+      select task.status, extract(epoch from task.completed_at - alert.first_seen_at) * 1000 as latency_ms
+      from alerts alert left join diagnosis_tasks task on task.alert_id = alert.id
+      where alert.receiver = 'bench'
+    `.execute(db));
+    if (rows.length === alertCount && rows.every((row) => row.latency_ms !== null)) break;
+    await sleep(250);
+  }
+  await db.destroy();
+
+  const completed = rows.filter((row) => row.status === 'succeeded' || row.status === 'partial');
+  const latencies = completed.map((row) => Number(row.latency_ms)).sort((a, b) => a - b);
+  const partial = rows.filter((row) => row.status === 'partial').length;
+  const byStatus = new Map<string, number>();
+  for (const row of rows) byStatus.set(row.status ?? 'no task', (byStatus.get(row.status ?? 'no task') ?? 0) + 1);
+  say(`${completed.length} completed (${partial} partial); tasks by status: ${[...byStatus].map(([status, count]) => `${status}: ${count}`).join(', ')}`);
+  console.log(
+    JSON.stringify({
+      p50Ms: round(percentile(latencies, 0.5)),
+      p95Ms: round(percentile(latencies, 0.95)),
+      completed: completed.length,
+      failed: alertCount - completed.length,
+    }),
+  );
+} finally {
+  for (const child of children.reverse()) await stopProcess(child);
+  await victoriaMetrics.stop();
+  await rm(vmDirectory, { recursive: true, force: true });
+  await database.stop();
+}
+
+async function fetchOk(url: string, init?: RequestInit): Promise<void> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
