@@ -34,16 +34,20 @@ groups:
           summary: "{{ $labels.device }} has {{ $value }} connections"
 `;
 
-/** Prometheus text: db-1's connections and a steady neighbour, every 15 s from `from` to `to`, at `level` connections. */
-function samples(from: number, to: number, level: number): string {
+/** Prometheus text: `metric` of db-1 at `level` (± a wobble), every 15 s from `from` to `to`. */
+function samples(metric: string, from: number, to: number, level: number): string {
   const lines: string[] = [];
   for (let time = from, step = 0; time <= to; time += 15_000, step += 1) {
-    const wobble = step % 2 === 0 ? 1 : -1;
-    lines.push(`pg_stat_activity_count{device="db-1",job="postgres"} ${level + wobble} ${time}`);
-    lines.push(`pg_up{device="db-1",job="postgres"} 1 ${time}`);
-    lines.push(`node_load1{instance="web-1:9100",job="node"} ${1 + 0.05 * wobble} ${time}`);
+    lines.push(`${metric}{device="db-1",job="postgres"} ${level + (step % 2 === 0 ? 0.01 : -0.01) * level} ${time}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** An hour of normal life: db-1's connections and replication lag, and a steady neighbour. */
+function history(now: number): string {
+  const hourAgo = now - 70 * 60_000;
+  const neighbour = samples('node_load1', hourAgo, now, 1).replaceAll('device="db-1",job="postgres"', 'instance="web-1:9100",job="node"');
+  return samples('pg_stat_activity_count', hourAgo, now, 20) + samples('pg_replication_lag_seconds', hourAgo, now, 0.5) + neighbour;
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, diagnostics: () => string): Promise<T> {
@@ -83,7 +87,7 @@ describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, v
     await db.insertInto('device_dependencies').values({ from_device_id: web!.id, to_device_id: dbDevice!.id }).execute();
 
     victoriaMetrics = await startVictoriaMetrics();
-    await victoriaMetrics.importPrometheus(samples(Date.now() - 70 * 60_000, Date.now(), 20));
+    await victoriaMetrics.importPrometheus(history(Date.now()));
 
     const [controlPlanePort, identityPort, assistantPort] = [await freePort(), await freePort(), await freePort()];
     controlPlaneUrl = `http://127.0.0.1:${controlPlanePort}`;
@@ -130,8 +134,8 @@ describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, v
   let alert: AlertRow;
 
   it('diagnoses a broken metric on its own: the stored analysis names the entity, with evidence', async () => {
-    const brokenSince = Date.now() - 30_000;
-    await victoriaMetrics.importPrometheus(samples(brokenSince, Date.now() + 60_000, 180));
+    // The latest sample is what vmalert's instant queries see (for five minutes); none lies in the future.
+    await victoriaMetrics.importPrometheus(samples('pg_stat_activity_count', Date.now() - 30_000, Date.now(), 180));
 
     alert = await waitFor('vmalert → Alertmanager → webhook to store the firing alert', firingAlert, 45_000, logs);
     expect(alert.labels).toMatchObject({ alertname: 'DatabaseConnectionsExhausted', device: 'db-1', severity: 'critical' });
@@ -154,7 +158,7 @@ describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, v
   }, 90_000);
 
   it('closes the alert when the metric recovers and Alertmanager says resolved', async () => {
-    await victoriaMetrics.importPrometheus(samples(Date.now(), Date.now() + 60_000, 20));
+    await victoriaMetrics.importPrometheus(samples('pg_stat_activity_count', Date.now(), Date.now(), 20));
     const resolved = await waitFor(
       'the resolved notification to close the alert',
       () => db.selectFrom('alerts').selectAll().where('id', '=', alert.id).where('status', '=', 'resolved').executeTakeFirst(),
@@ -208,7 +212,8 @@ describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, v
       await assistant!.stop();
       assistant = await startServiceProcess('sre-assistant', assistantUrl, { ...assistantEnvironment, VM_URL: blackHoleUrl });
 
-      await alertmanager.postAlerts([{ labels: { alertname: 'DatabaseDown', device: 'db-1', severity: 'page' }, annotations: { summary: 'db-1 is down' } }]);
+      await victoriaMetrics.importPrometheus(samples('pg_replication_lag_seconds', Date.now() - 30_000, Date.now(), 40));
+      await alertmanager.postAlerts([{ labels: { alertname: 'ReplicationLagging', device: 'db-1', severity: 'page' }, annotations: { summary: 'db-1 lags' } }]);
       const stuck = await waitFor(
         "the second alert's diagnosis to be running",
         () =>
@@ -216,7 +221,7 @@ describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, v
             .selectFrom('diagnosis_tasks')
             .innerJoin('alerts', 'alerts.id', 'diagnosis_tasks.alert_id')
             .select(['diagnosis_tasks.id', 'diagnosis_tasks.status'])
-            .where((eb) => eb(eb.ref('alerts.labels', '->>').key('alertname'), '=', 'DatabaseDown'))
+            .where((eb) => eb(eb.ref('alerts.labels', '->>').key('alertname'), '=', 'ReplicationLagging'))
             .where('diagnosis_tasks.status', '=', 'running')
             .executeTakeFirst(),
         45_000,
@@ -236,7 +241,9 @@ describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, v
       const analyses = await db.selectFrom('ai_analyses').select(['status', 'hypotheses']).where('task_id', '=', task.id).execute();
       expect(analyses).toHaveLength(1);
       expect(analyses[0]!.status).toBe('completed');
-      expect(analyses[0]!.hypotheses[0]).toMatchObject({ entity: 'db-1', metric: 'pg_stat_activity_count' });
+      expect(analyses[0]!.hypotheses.map((hypothesis) => `${hypothesis.entity}/${hypothesis.metric}/${hypothesis.direction}`)).toContain(
+        'db-1/pg_replication_lag_seconds/up',
+      );
       const completions = await db.selectFrom('audit_log').select('action').where('target_id', '=', task.id).where('action', '=', 'diagnosis.completed').execute();
       expect(completions).toHaveLength(1);
     } finally {

