@@ -38,7 +38,8 @@ export function createAlertMetricsService({ alerts, victoriaMetrics, grafana, no
       };
     },
     async chart(alertId) {
-      const { alert } = await alerts.get(alertId);
+      // The chart needs the alert alone, not the page's occurrences and related devices.
+      const alert = await alerts.find(alertId);
       const planned = chartBeforeQuerying(alert);
       if (planned.status !== 'loading' || !victoriaMetrics) return planned;
       const { expression } = planned;

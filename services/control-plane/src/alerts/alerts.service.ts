@@ -8,6 +8,9 @@ import * as repository from './alerts.repository';
 
 export interface AlertService {
   list(filter: AlertListFilter, cursor: AlertCursor | undefined): Promise<AlertPage>;
+  /** One alert alone; not_found when there is none. */
+  find(id: string): Promise<Alert>;
+  /** One alert with its occurrences and related devices (the alert page); not_found when there is none. */
   get(id: string): Promise<AlertDetail>;
   /** Records who took the alert; acknowledging twice keeps the first and is not an error. */
   acknowledge(id: string, actor: Actor, requestId: string): Promise<void>;
@@ -18,18 +21,23 @@ const occurrenceLimit = 50;
 
 /** Reading stored alerts and acknowledging them. */
 export function createAlertService(db: Kysely<Database>, devices: DeviceService): AlertService {
+  const find = async (id: string) => {
+    const row = await repository.findAlertById(db, id);
+    if (!row) throw notFound('the alert');
+    return toAlert(row);
+  };
+
   return {
     async list(filter, cursor) {
       const rows = await repository.listAlerts(db, filter, cursor, pageSize + 1);
       const alerts = rows.slice(0, pageSize).map(toAlert);
       return { alerts, nextCursor: rows.length > pageSize ? encodeCursor(alerts.at(-1)!) : undefined };
     },
+    find,
     async get(id) {
-      const row = await repository.findAlertById(db, id);
-      if (!row) throw notFound('the alert');
-      const alert = toAlert(row);
+      const alert = await find(id);
       const [occurrences, relatedDevices] = await Promise.all([
-        repository.listOccurrences(db, row.fingerprint, occurrenceLimit),
+        repository.listOccurrences(db, alert.fingerprint, occurrenceLimit),
         devices.findNamed(deviceNameCandidates(alert.labels)),
       ]);
       return { alert, occurrences: occurrences.map(toAlert), relatedDevices };
