@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { createDb, sql } from '@sre/db';
 import { startVictoriaMetrics } from '../scripts/stack/victoriametrics';
 import { freePort } from '../test/ports';
-import { percentile, startBenchDatabase, startService, stopProcess } from './support';
+import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../test/services';
+import { percentile, startBenchDatabase } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +32,7 @@ const say = (message: string) => console.error(`[bench:diagnosis] ${message}`);
 const database = await startBenchDatabase();
 const vmDirectory = await mkdtemp(path.join(tmpdir(), 'bench-vm-'));
 const victoriaMetrics = await startVictoriaMetrics({ dataDir: vmDirectory, port: await freePort(), retention: '100y' });
-const children: Awaited<ReturnType<typeof startService>>[] = [];
+const services: ServiceProcess[] = [];
 
 try {
   // Each host: a steady load, memory and network counters, and one metric that breaks 30 s ago.
@@ -63,41 +64,10 @@ try {
     .values(Array.from({ length: hostCount }, (_, host) => ({ name: `bench-host-${host}`, kind: 'host' as const, labels: { instance: `bench-host-${host}:9100` } })))
     .execute();
 
-  const [controlPlanePort, identityPort, assistantPort] = [await freePort(), await freePort(), await freePort()];
-  const controlPlaneUrl = `http://127.0.0.1:${controlPlanePort}`;
-  const assistantUrl = `http://127.0.0.1:${assistantPort}`;
-  children.push(
-    await startService(
-      'control-plane',
-      {
-        DATABASE_URL: database.url,
-        CONTROL_PLANE_PORT: String(controlPlanePort),
-        CONTROL_PLANE_URL: controlPlaneUrl,
-        DEV_OIDC_PORT: String(identityPort),
-        ASSISTANT_URL: assistantUrl,
-        VM_URL: victoriaMetrics.url,
-        ALERTMANAGER_WEBHOOK_TOKEN: token,
-        AUTO_DIAGNOSE_SEVERITIES: 'critical',
-        LOG_LEVEL: 'warn',
-      },
-      `${controlPlaneUrl}/readyz`,
-    ),
-  );
-  children.push(
-    await startService(
-      'sre-assistant',
-      {
-        DATABASE_URL: database.url,
-        ASSISTANT_PORT: String(assistantPort),
-        OIDC_ISSUER_URL: `http://127.0.0.1:${identityPort}`,
-        ASSISTANT_CLIENT_SECRET: 'dev-sre-assistant-secret',
-        CONTROL_PLANE_URL: controlPlaneUrl,
-        VM_URL: victoriaMetrics.url,
-        LOG_LEVEL: 'warn',
-      },
-      `${assistantUrl}/readyz`,
-    ),
-  );
+  const platform = await platformEnvironment({ databaseUrl: database.url, victoriaMetricsUrl: victoriaMetrics.url, webhookToken: token, autoDiagnoseSeverities: 'critical' });
+  const controlPlaneUrl = platform.controlPlane.url;
+  services.push(await startServiceProcess('control-plane', controlPlaneUrl, platform.controlPlane.env));
+  services.push(await startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
 
   const startsAt = new Date(now - 30_000).toISOString();
   for (let index = 0; index < alertCount; index += 1) {
@@ -153,7 +123,7 @@ try {
     }),
   );
 } finally {
-  for (const child of children.reverse()) await stopProcess(child);
+  for (const service of services.reverse()) await service.stop();
   await victoriaMetrics.stop();
   await rm(vmDirectory, { recursive: true, force: true });
   await database.stop();

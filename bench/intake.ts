@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 import { createDb } from '@sre/db';
 import { freePort } from '../test/ports';
-import { percentile, startBenchDatabase, startService, stopProcess } from './support';
+import { startServiceProcess } from '../test/services';
+import { percentile, startBenchDatabase } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -20,11 +21,13 @@ const token = 'bench-webhook-token-0123456789';
 
 const database = await startBenchDatabase();
 const port = await freePort();
-const controlPlane = await startService(
-  'control-plane',
-  { DATABASE_URL: database.url, CONTROL_PLANE_PORT: String(port), CONTROL_PLANE_URL: `http://127.0.0.1:${port}`, DEV_OIDC_PORT: String(await freePort()), ALERTMANAGER_WEBHOOK_TOKEN: token, NODE_ENV: 'development' },
-  `http://127.0.0.1:${port}/readyz`,
-);
+const controlPlane = await startServiceProcess('control-plane', `http://127.0.0.1:${port}`, {
+  DATABASE_URL: database.url,
+  CONTROL_PLANE_PORT: String(port),
+  CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
+  DEV_OIDC_PORT: String(await freePort()),
+  ALERTMANAGER_WEBHOOK_TOKEN: token,
+});
 
 try {
   const url = `http://127.0.0.1:${port}/api/v1/alerts/alertmanager`;
@@ -88,7 +91,7 @@ try {
   console.log(`batches ${batches} × ${batchSize} alerts, ${concurrency} in flight, ${elapsedSeconds.toFixed(2)} s, failed requests ${failed}, stored ${stored.n} of ${sent}`);
   console.log(JSON.stringify(result));
 } finally {
-  await stopProcess(controlPlane);
+  await controlPlane.stop();
   await database.stop();
 }
 

@@ -1,8 +1,6 @@
 // Shared plumbing for the benchmark scripts: they start what they need and clean up after.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest, sql } from '@sre/db';
 import { startEmbeddedServer, type EmbeddedServer } from '@sre/db/embedded';
@@ -30,30 +28,6 @@ export async function startBenchDatabase(): Promise<{ url: string; stop: () => P
       await rm(path.dirname(dataDir), { recursive: true, force: true });
     },
   };
-}
-
-/** Runs a service's main.ts as its own process (as in production), and waits for /readyz. */
-export async function startService(service: 'control-plane' | 'sre-assistant', env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, 'services', service, 'src', 'main.ts')], {
-    cwd: path.join(repositoryRoot, 'services', service),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let waited = 0; waited < 30_000; waited += 200) {
-    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode} before it was ready`);
-    if (await fetch(readyUrl).then((response) => response.ok, () => false)) return child;
-    await sleep(200);
-  }
-  child.kill('SIGTERM');
-  throw new Error(`${service} was not ready at ${readyUrl} within 30 s`);
-}
-
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 export function percentile(sortedValues: number[], fraction: number): number {

@@ -10,8 +10,7 @@ import type { Browser } from 'playwright-core';
 import { startAlertmanager, type RunningAlertmanager } from '../test/alertmanager';
 import { launchChromium } from '../test/browser';
 import { createTestDatabase, type TestDatabase } from '../test/database';
-import { freePort } from '../test/ports';
-import { startServiceProcess, type ServiceProcess } from '../test/services';
+import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../test/services';
 import { missingStackBinaries } from '../test/stack-binaries';
 import { startVictoriaMetrics, type RunningVictoriaMetrics } from '../test/victoriametrics';
 import { startVmalert, type RunningVmalert } from '../test/vmalert';
@@ -89,28 +88,12 @@ describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, v
     victoriaMetrics = await startVictoriaMetrics();
     await victoriaMetrics.importPrometheus(history(Date.now()));
 
-    const [controlPlanePort, identityPort, assistantPort] = [await freePort(), await freePort(), await freePort()];
-    controlPlaneUrl = `http://127.0.0.1:${controlPlanePort}`;
-    assistantUrl = `http://127.0.0.1:${assistantPort}`;
     const webhookToken = randomBytes(24).toString('base64url');
-    controlPlane = await startServiceProcess('control-plane', controlPlaneUrl, {
-      DATABASE_URL: database.url,
-      CONTROL_PLANE_PORT: String(controlPlanePort),
-      CONTROL_PLANE_URL: controlPlaneUrl,
-      DEV_OIDC_PORT: String(identityPort),
-      ASSISTANT_URL: assistantUrl,
-      VM_URL: victoriaMetrics.url,
-      ALERTMANAGER_WEBHOOK_TOKEN: webhookToken,
-      AUTO_DIAGNOSE_SEVERITIES: 'critical,page',
-    });
-    assistantEnvironment = {
-      DATABASE_URL: database.url,
-      ASSISTANT_PORT: String(assistantPort),
-      OIDC_ISSUER_URL: `http://127.0.0.1:${identityPort}`,
-      ASSISTANT_CLIENT_SECRET: 'dev-sre-assistant-secret',
-      CONTROL_PLANE_URL: controlPlaneUrl,
-      VM_URL: victoriaMetrics.url,
-    };
+    const platform = await platformEnvironment({ databaseUrl: database.url, victoriaMetricsUrl: victoriaMetrics.url, webhookToken, autoDiagnoseSeverities: 'critical,page' });
+    controlPlaneUrl = platform.controlPlane.url;
+    assistantUrl = platform.assistant.url;
+    assistantEnvironment = platform.assistant.env;
+    controlPlane = await startServiceProcess('control-plane', controlPlaneUrl, platform.controlPlane.env);
     assistant = await startServiceProcess('sre-assistant', assistantUrl, assistantEnvironment);
     alertmanager = await startAlertmanager({ webhookUrl: `${controlPlaneUrl}/api/v1/alerts/alertmanager`, bearerToken: webhookToken });
     vmalert = await startVmalert({ rules, datasourceUrl: victoriaMetrics.url, notifierUrl: alertmanager.url });

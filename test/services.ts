@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -45,4 +46,49 @@ export async function startServiceProcess(name: 'control-plane' | 'sre-assistant
     await sleep(100);
   }
   return { url, pid: child.pid!, output: () => output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+}
+
+export interface PlatformEnvironment {
+  controlPlane: { url: string; env: Record<string, string> };
+  assistant: { url: string; env: Record<string, string> };
+}
+
+/**
+ * Both services wired to each other on free loopback ports, as `npm start` wires them: the
+ * control plane runs the development identity provider, which the assistant trusts.
+ */
+export async function platformEnvironment(options: {
+  databaseUrl: string;
+  victoriaMetricsUrl: string;
+  webhookToken: string;
+  autoDiagnoseSeverities: string;
+}): Promise<PlatformEnvironment> {
+  const [controlPlanePort, identityPort, assistantPort] = [await freePort(), await freePort(), await freePort()];
+  const controlPlaneUrl = `http://127.0.0.1:${controlPlanePort}`;
+  const assistantUrl = `http://127.0.0.1:${assistantPort}`;
+  const shared = { DATABASE_URL: options.databaseUrl, VM_URL: options.victoriaMetricsUrl };
+  return {
+    controlPlane: {
+      url: controlPlaneUrl,
+      env: {
+        ...shared,
+        CONTROL_PLANE_PORT: String(controlPlanePort),
+        CONTROL_PLANE_URL: controlPlaneUrl,
+        DEV_OIDC_PORT: String(identityPort),
+        ASSISTANT_URL: assistantUrl,
+        ALERTMANAGER_WEBHOOK_TOKEN: options.webhookToken,
+        AUTO_DIAGNOSE_SEVERITIES: options.autoDiagnoseSeverities,
+      },
+    },
+    assistant: {
+      url: assistantUrl,
+      env: {
+        ...shared,
+        ASSISTANT_PORT: String(assistantPort),
+        OIDC_ISSUER_URL: `http://127.0.0.1:${identityPort}`,
+        ASSISTANT_CLIENT_SECRET: 'dev-sre-assistant-secret',
+        CONTROL_PLANE_URL: controlPlaneUrl,
+      },
+    },
+  };
 }
