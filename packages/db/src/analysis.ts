@@ -7,6 +7,9 @@ export interface WindowStatistics {
   end: string;
   mean: number;
   stddev: number;
+  /** Median and interquartile range: the statistics the ranking uses (absent before deterministic-v2). */
+  median?: number;
+  iqr?: number;
   min: number;
   max: number;
   samples: number;
@@ -22,6 +25,19 @@ export interface HypothesisEvidence {
   anomaly: WindowStatistics;
 }
 
+/** What kind of fault a metric points at, from its name. */
+export type FaultKind = 'cpu' | 'memory' | 'latency' | 'errors' | 'traffic' | 'network' | 'disk' | 'other';
+
+/** Another series of the same entity that changed too: the hypothesis rests on all of them. */
+export interface SupportingSignal {
+  metric: string;
+  kind: FaultKind;
+  direction: 'up' | 'down';
+  score: number;
+  /** PromQL that selects exactly this series. */
+  query: string;
+}
+
 /** One candidate cause, ranked: rank 1 is the most likely. */
 export interface AnalysisHypothesis {
   rank: number;
@@ -29,14 +45,29 @@ export interface AnalysisHypothesis {
   entity: string;
   /** Set when the entity is a device in the control plane's inventory. */
   deviceId: string | null;
+  /** The entity's most changed metric. */
   metric: string;
   direction: 'up' | 'down';
-  /** How far the anomaly window moved from the baseline, in baseline standard deviations (floored). */
+  /**
+   * How strongly the entity changed. deterministic-v1: its metric's shift in baseline standard
+   * deviations; deterministic-v2: the sum of log(1 + robust deviation) over its three most changed metrics.
+   */
   score: number;
   /** One sentence a person can read: "node_load1 on db-1 rose from 0.4 to 7.9". */
   statement: string;
   evidence: HypothesisEvidence;
+  /** deterministic-v2: the fault kind its metrics point at. */
+  kind?: FaultKind;
+  /** deterministic-v2: 0–1, how likely this is the cause (see docs/operations.md for how it is calibrated). */
+  confidence?: number;
+  /** deterministic-v2: when the change began (ISO 8601), which may be before the alert started. */
+  onset?: string;
+  /** deterministic-v2: the entity's other changed series, strongest first. */
+  signals?: SupportingSignal[];
 }
+
+/** Whether the analysis names a likely cause, or found nothing that stands out. */
+export type AnalysisVerdict = 'likely_cause' | 'inconclusive';
 
 /** Everything the analysis consulted, including what it could not get (status `missing`). */
 export interface EvidenceRecord {

@@ -1,5 +1,5 @@
 export * from './schema';
-export type { AnalysisHypothesis, EvidenceRecord, HypothesisEvidence, WindowStatistics } from './analysis';
+export type { AnalysisHypothesis, AnalysisVerdict, EvidenceRecord, FaultKind, HypothesisEvidence, SupportingSignal, WindowStatistics } from './analysis';
 export { createDb, isDatabaseReachable, type DbOptions } from './create-db';
 export { migrateToLatest, MigrationError } from './migrator';
 export { containsPattern } from './like';

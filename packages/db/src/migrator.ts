@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import * as initial from './migrations/0001_initial';
 import * as alertAcknowledgement from './migrations/0002_alert_acknowledgement';
 import * as oneAnalysisPerTask from './migrations/0003_one_analysis_per_task';
+import * as analysisVerdict from './migrations/0004_analysis_verdict';
 
 // Migrations are imported, not discovered on disk: the list is checked by the compiler and
 // works the same under tsx, vitest and a bundler.
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_alert_acknowledgement': alertAcknowledgement,
   '0003_one_analysis_per_task': oneAnalysisPerTask,
+  '0004_analysis_verdict': analysisVerdict,
 };
 
 export class MigrationError extends Error {

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AnalysisHypothesis, EvidenceRecord } from './analysis';
+import type { AnalysisHypothesis, AnalysisVerdict, EvidenceRecord } from './analysis';
 
 /** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -92,6 +92,7 @@ export interface AiAnalysesTable {
   hypotheses: Json<AnalysisHypothesis[]>;
   evidence: Json<EvidenceRecord[]>;
   engine: string;
+  verdict: ColumnType<AnalysisVerdict | null, AnalysisVerdict | null | undefined, AnalysisVerdict | null>;
   model: string | null;
   tokens_in: number | null;
   tokens_out: number | null;

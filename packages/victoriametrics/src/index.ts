@@ -1,2 +1,2 @@
 export { createVictoriaMetricsClient, type VictoriaMetricsClient, type VictoriaMetricsClientOptions } from './client';
-export { selectorFor, type RangeQueryResult, type Series, type TimeRange } from './series';
+export { anyOf, selectorFor, type RangeQueryResult, type Series, type TimeRange } from './series';

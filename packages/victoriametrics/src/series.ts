@@ -27,3 +27,14 @@ export function selectorFor(labels: Record<string, string>, extraMatchers: reado
   const matchers = Object.entries(labels).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
   return `{${[...matchers, ...extraMatchers].join(', ')}}`;
 }
+
+// RE2 metacharacters: a label value is matched literally, whatever it contains.
+const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A matcher for any of the values, each matched literally (VictoriaMetrics anchors regex
+ * matchers): `anyOf('service', ['a.b', 'c'])` → `service=~"a\\.b|c"`.
+ */
+export function anyOf(label: string, values: readonly string[]): string {
+  return `${label}=~${JSON.stringify(values.map(escapeRegex).join('|'))}`;
+}

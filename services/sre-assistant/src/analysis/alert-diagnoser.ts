@@ -1,6 +1,6 @@
-import type { AnalysisHypothesis, EvidenceRecord } from '@sre/db';
+import type { AnalysisHypothesis, AnalysisVerdict, EvidenceRecord } from '@sre/db';
 import type { EvidenceCollector } from './evidence-collector';
-import { rankChanges } from './ranking';
+import { rankRootCauses } from './root-cause-ranking';
 import { analysisWindows } from './windows';
 
 /** What the diagnoser needs of the alert: who it is about and when it began. */
@@ -12,12 +12,13 @@ export interface AlertUnderDiagnosis {
 export interface Diagnosis {
   /** `partial` when some evidence could not be had; the records say which. */
   status: 'completed' | 'partial';
+  verdict: AnalysisVerdict;
   summary: string;
   hypotheses: AnalysisHypothesis[];
   evidence: EvidenceRecord[];
 }
 
-/** The deterministic first diagnosis: which metrics of the alert's entities changed most when it began. */
+/** The deterministic diagnosis: which of the alert's entities, or what they depend on, most likely caused it. */
 export function createAlertDiagnoser(dependencies: { collector: EvidenceCollector; now?: () => Date }) {
   const { collector, now = () => new Date() } = dependencies;
   return {
@@ -25,19 +26,20 @@ export function createAlertDiagnoser(dependencies: { collector: EvidenceCollecto
     async diagnose(alert: AlertUnderDiagnosis, signal: AbortSignal): Promise<Diagnosis> {
       const windows = analysisWindows(alert.startsAt, now());
       const collection = await collector.collect(alert.labels, windows, signal);
-      const { hypotheses, comparedSeries } = rankChanges(collection.series, windows);
+      const ranking = rankRootCauses(collection.series, collection.entities, windows);
       const missing = collection.records.filter((record) => record.status === 'missing');
       const alertName = alert.labels.alertname ?? 'The alert';
-      const entities = collection.entities.map((entity) => entity.name).join(', ');
+      const examined = `${collection.entities.length} entit${collection.entities.length === 1 ? 'y' : 'ies'} examined, ${ranking.comparedSeries} series compared`;
+      const [first] = ranking.hypotheses;
 
       const findings =
         collection.entities.length === 0
           ? `${alertName}: its labels name no device, instance, host or service to examine.`
-          : hypotheses.length > 0
-            ? `${alertName} on ${entities}: most likely ${hypotheses[0]!.statement}.${hypotheses.length > 1 ? ` ${hypotheses.length - 1} other notable change${hypotheses.length > 2 ? 's' : ''}.` : ''}`
-            : `${alertName} on ${entities}: no metric changed notably around the alert's start (${comparedSeries} series compared).`;
+          : ranking.verdict === 'likely_cause' && first
+            ? `${alertName}: most likely ${first.entity} (${first.kind}, confidence ${first.confidence}): ${first.statement}. ${examined}.`
+            : `${alertName}: inconclusive — nothing stands out from normal around the alert's start (${examined}, ${ranking.changedSeries} changed${first ? `; the strongest change, on ${first.entity}, is weak` : ''}).`;
       const gaps = missing.length ? ` Evidence missing: ${missing.map((record) => `${record.description} (${record.detail})`).join('; ')}.` : '';
-      return { status: missing.length ? 'partial' : 'completed', summary: findings + gaps, hypotheses, evidence: collection.records };
+      return { status: missing.length ? 'partial' : 'completed', verdict: ranking.verdict, summary: findings + gaps, hypotheses: ranking.hypotheses, evidence: collection.records };
     },
   };
 }

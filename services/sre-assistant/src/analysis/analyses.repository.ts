@@ -35,7 +35,7 @@ export async function markTaskRunning(db: Executor, taskId: string): Promise<{ a
 
 /** The task's one analysis, (re)started: a retry replaces what a dead attempt left behind. */
 export async function startAnalysis(db: Executor, analysis: AnalysisIdentity): Promise<void> {
-  const fresh = { status: 'running' as const, summary: null, hypotheses: '[]', evidence: '[]', error: null, completed_at: null, engine: analysis.engine };
+  const fresh = { status: 'running' as const, summary: null, hypotheses: '[]', evidence: '[]', verdict: null, error: null, completed_at: null, engine: analysis.engine };
   await db
     .insertInto('ai_analyses')
     .values({ task_id: analysis.taskId, alert_id: analysis.alertId, kind: analysis.kind, ...fresh })
@@ -49,6 +49,7 @@ export interface TaskOutcome {
   summary: string | null;
   hypotheses: AiAnalysisRow['hypotheses'];
   evidence: AiAnalysisRow['evidence'];
+  verdict: AiAnalysisRow['verdict'];
   error: string | null;
 }
 
@@ -79,6 +80,7 @@ export async function finishTask(db: Executor, analysis: AnalysisIdentity, outco
     summary: outcome.summary,
     hypotheses: JSON.stringify(outcome.hypotheses),
     evidence: JSON.stringify(outcome.evidence),
+    verdict: outcome.verdict,
     error: outcome.error,
     engine: analysis.engine,
   };

@@ -4,7 +4,7 @@ import type { AlertDiagnoser } from './alert-diagnoser';
 import { findTaskToWork, finishTask, insertAuditEntry, markTaskRunning, startAnalysis, type AnalysisIdentity, type TaskOutcome, type TaskToWork } from './analyses.repository';
 
 /** The name analyses carry in `ai_analyses.engine`; bumped when the method changes. */
-export const deterministicEngine = 'deterministic-v1';
+export const deterministicEngine = 'deterministic-v2';
 
 export interface DiagnosisWorker {
   /**
@@ -32,7 +32,7 @@ export function createDiagnosisWorker(dependencies: { db: Kysely<Database>; diag
           action: outcome.taskStatus === 'failed' ? 'diagnosis.failed' : 'diagnosis.completed',
           target_type: 'diagnosis_task',
           target_id: task.id,
-          details: { status: outcome.taskStatus, hypotheses: outcome.hypotheses.length, error: outcome.error },
+          details: { status: outcome.taskStatus, verdict: outcome.verdict, hypotheses: outcome.hypotheses.length, error: outcome.error },
           request_id: null,
         });
       }
@@ -57,8 +57,8 @@ export function createDiagnosisWorker(dependencies: { db: Kysely<Database>; diag
       }
       const diagnosis = await diagnoser.diagnose({ labels: task.alert.labels, startsAt: task.alert.startsAt }, signal);
       const taskStatus = diagnosis.status === 'completed' ? 'succeeded' : 'partial';
-      const finished = await finish(task, { taskStatus, analysisStatus: diagnosis.status, summary: diagnosis.summary, hypotheses: diagnosis.hypotheses, evidence: diagnosis.evidence, error: null });
-      log.info({ taskId, status: taskStatus, hypotheses: diagnosis.hypotheses.length, recorded: finished }, 'diagnosis finished');
+      const finished = await finish(task, { taskStatus, analysisStatus: diagnosis.status, summary: diagnosis.summary, hypotheses: diagnosis.hypotheses, evidence: diagnosis.evidence, verdict: diagnosis.verdict, error: null });
+      log.info({ taskId, status: taskStatus, verdict: diagnosis.verdict, hypotheses: diagnosis.hypotheses.length, recorded: finished }, 'diagnosis finished');
     },
 
     async fail(taskId, reason) {
@@ -70,4 +70,4 @@ export function createDiagnosisWorker(dependencies: { db: Kysely<Database>; diag
   };
 }
 
-const failure = (error: string): TaskOutcome => ({ taskStatus: 'failed', analysisStatus: 'failed', summary: null, hypotheses: [], evidence: [], error });
+const failure = (error: string): TaskOutcome => ({ taskStatus: 'failed', analysisStatus: 'failed', summary: null, hypotheses: [], evidence: [], verdict: null, error });

@@ -14,7 +14,8 @@ import { createDiagnosisWorker, type DiagnosisWorker } from './diagnosis-worker.
 import { createEvidenceCollector } from './evidence-collector';
 
 const log = createLogger('sre-assistant', 'silent');
-const alertStart = new Date(Date.now() - 60_000);
+// Three minutes ago: a change must hold for two points of the one-minute analysis step to count.
+const alertStart = new Date(Date.now() - 3 * 60_000);
 
 // web-1 alerts; it depends on db-1, whose connections jumped when the alert began.
 const inventory: InventoryDeviceDetail[] = [
@@ -22,12 +23,13 @@ const inventory: InventoryDeviceDetail[] = [
   { id: '7d1c3a52-0000-4000-8000-000000000002', name: 'db-1', kind: 'database', labels: { device: 'db-1' }, dependsOn: [], dependents: [] },
 ];
 
-/** Prometheus text for the hour before the alert and the minute since, one sample every 15 s. */
+/** Prometheus text for the three hours before the alert and the minute since, one sample every 15 s. */
 function metricsAroundTheAlert(): string {
   const lines: string[] = [];
   const end = Date.now();
-  for (let time = end - 70 * 60_000, step = 0; time <= end; time += 15_000, step += 1) {
-    const wobble = step % 2 === 0 ? 1 : -1;
+  for (let time = end - 190 * 60_000, step = 0; time <= end; time += 15_000, step += 1) {
+    // Up one minute, down the next: at the analysis' one-minute step the gauges visibly go down too.
+    const wobble = Math.floor(step / 4) % 2 === 0 ? 1 : -1;
     const broken = time >= alertStart.getTime() - 15_000;
     lines.push(`node_load1{instance="web-1:9100",job="node"} ${1 + 0.05 * wobble} ${time}`);
     lines.push(`node_network_receive_bytes_total{instance="web-1:9100",job="node",device="eth0"} ${step * 15_000} ${time}`);
@@ -95,33 +97,41 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
 
     const [analysis, ...others] = await analysisOf(taskId);
     expect(others).toEqual([]);
-    expect(analysis).toMatchObject({ status: 'completed', engine: 'deterministic-v1', kind: 'alert-diagnosis', error: null });
-    expect(analysis!.summary).toMatch(/^HighLatency on web-1, db-1: most likely pg_stat_activity_count on db-1 rose from 20 to \d+/);
+    expect(analysis).toMatchObject({ status: 'completed', engine: 'deterministic-v2', verdict: 'likely_cause', kind: 'alert-diagnosis', error: null });
+    expect(analysis!.summary).toMatch(/^HighLatency: most likely db-1 \(traffic, confidence 0\.\d+\): pg_stat_activity_count on db-1 rose from a median of 2[01] to 18[01] /);
 
     const [top] = analysis!.hypotheses;
-    expect(top).toMatchObject({ rank: 1, entity: 'db-1', deviceId: inventory[1]!.id, metric: 'pg_stat_activity_count', direction: 'up' });
-    expect(top!.score).toBeGreaterThan(10);
-    expect(top!.evidence.query).toBe('{device="db-1", __name__!~".*(_total|_bucket|_created)"}');
+    expect(top).toMatchObject({ rank: 1, entity: 'db-1', deviceId: inventory[1]!.id, metric: 'pg_stat_activity_count', direction: 'up', kind: 'traffic' });
+    expect(top!.confidence).toBeGreaterThan(0.5);
+    // The exact series, so that a person can paste it into Grafana and see the same curve.
+    expect(top!.evidence.query).toBe('{__name__="pg_stat_activity_count", device="db-1", job="postgres"}');
     expect(top!.evidence.series).toMatchObject({ __name__: 'pg_stat_activity_count', device: 'db-1' });
-    expect(top!.evidence.baseline.mean).toBeCloseTo(20, 0);
+    expect(top!.evidence.baseline.median).toBeCloseTo(20, 0);
     expect(top!.evidence.anomaly.max).toBeGreaterThanOrEqual(180);
     expect(new Date(top!.evidence.anomaly.start).getTime()).toBe(alertStart.getTime() - 120_000);
+    expect(new Date(top!.onset!).getTime()).toBeGreaterThanOrEqual(alertStart.getTime() - 60_000);
     // web-1's steady load and steady network rate are examined but are not hypotheses.
-    expect(analysis!.hypotheses.map((hypothesis) => hypothesis.metric)).toEqual(['pg_stat_activity_count']);
+    expect(analysis!.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['db-1']);
 
     expect(analysis!.evidence).toEqual([
-      { source: 'control-plane', description: 'device inventory and dependencies', query: 'GET /api/v1/devices', status: 'ok', detail: 'matched web-1' },
-      { source: 'victoriametrics', description: 'levels of web-1', query: '{instance="web-1:9100", __name__!~".*(_total|_bucket|_created)"}', status: 'ok', detail: '1 series' },
+      {
+        source: 'control-plane',
+        description: 'device inventory and dependencies',
+        query: 'GET /api/v1/devices',
+        status: 'ok',
+        detail: 'matched web-1; 2 devices examined with their dependencies (2 device requests)',
+      },
+      { source: 'victoriametrics', description: 'levels of web-1', query: '{instance=~"web-1:9100", __name__!~".*(_total|_bucket|_created)"}', status: 'ok', detail: '1 series' },
       {
         source: 'victoriametrics',
         description: 'counter rates of web-1',
-        query: 'rate({instance="web-1:9100", __name__=~".*(_total|_sum|_count)"}[1m]) keep_metric_names',
+        query: 'rate({instance=~"web-1:9100", __name__=~".*(_total|_sum|_count)"}[1m]) keep_metric_names',
         status: 'ok',
         detail: '1 series',
       },
-      { source: 'victoriametrics', description: 'levels of db-1', query: top!.evidence.query, status: 'ok', detail: '2 series' },
+      { source: 'victoriametrics', description: 'levels of db-1', query: '{device=~"db-1", __name__!~".*(_total|_bucket|_created)"}', status: 'ok', detail: '2 series' },
       // pg_stat_activity_count matches the counter pattern; it goes down, so it is examined as a level.
-      { source: 'victoriametrics', description: 'counter rates of db-1', query: expect.stringMatching(/^rate\(\{device="db-1"/), status: 'ok', detail: '1 series' },
+      { source: 'victoriametrics', description: 'counter rates of db-1', query: expect.stringMatching(/^rate\(\{device=~"db-1"/), status: 'ok', detail: '1 series' },
     ]);
     const audit = await assistant.database.db.selectFrom('audit_log').select(['action', 'details']).where('target_id', '=', taskId).orderBy('id').execute();
     expect(audit.map((entry) => entry.action)).toEqual(['diagnosis.requested', 'diagnosis.completed']);

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { InventoryDeviceDetail } from '../integrations/control-plane.client';
 import { devicesNamedBy, resolveEntities } from './entities';
 
+const names: Record<string, string> = { fe: 'frontend', web: 'web-1', db: 'db-1', cache: 'cache-1' };
 const device = (id: string, name: string, labels: Record<string, string>, dependsOn: string[] = []): InventoryDeviceDetail => ({
   id,
   name,
   kind: 'host',
   labels,
-  dependsOn: dependsOn.map((dependency) => ({ id: dependency, name: dependency, kind: 'host' })),
+  dependsOn: dependsOn.map((dependency) => ({ id: dependency, name: names[dependency]!, kind: 'host' })),
   dependents: [],
 });
 
@@ -32,24 +33,30 @@ describe('devicesNamedBy', () => {
 });
 
 describe('resolveEntities', () => {
-  it('lists the alerting devices, then what they depend on, each with the selector of its series', () => {
-    expect(resolveEntities({ instance: 'web-1:9100' }, [web], inventory)).toEqual([
-      { name: 'web-1', deviceId: 'web', selector: { instance: 'web-1:9100' }, relation: 'alerting' },
-      { name: 'db-1', deviceId: 'db', selector: { device: 'db-1' }, relation: 'dependency' },
+  it('lists the alerting devices, then what they reach, each with its selector and examined dependencies', () => {
+    const frontend = device('fe', 'frontend', { service: 'frontend' }, ['web']);
+    expect(resolveEntities({ service: 'frontend' }, [frontend, web, database], new Set(['fe']))).toEqual([
+      { name: 'frontend', deviceId: 'fe', selector: { service: 'frontend' }, relation: 'alerting', dependsOn: ['web-1'] },
+      { name: 'web-1', deviceId: 'web', selector: { instance: 'web-1:9100' }, relation: 'dependency', dependsOn: ['db-1'] },
+      { name: 'db-1', deviceId: 'db', selector: { device: 'db-1' }, relation: 'dependency', dependsOn: [] },
     ]);
   });
 
+  it('keeps only dependencies that are examined too', () => {
+    expect(resolveEntities({ instance: 'web-1:9100' }, [web], new Set(['web']))[0]!.dependsOn).toEqual([]);
+  });
+
   it('selects a device without identity labels through the label the alert found it by', () => {
-    expect(resolveEntities({ instance: 'cache-1:6379' }, [cache], inventory)[0]!.selector).toEqual({ instance: 'cache-1:6379' });
+    expect(resolveEntities({ instance: 'cache-1:6379' }, [cache], new Set(['cache']))[0]!.selector).toEqual({ instance: 'cache-1:6379' });
   });
 
   it("falls back to the alert's own identity label when no device matches", () => {
-    expect(resolveEntities({ alertname: 'DiskFull', instance: 'unknown:9100', job: 'node' }, [], inventory)).toEqual([
-      { name: 'instance=unknown:9100', deviceId: null, selector: { instance: 'unknown:9100' }, relation: 'alerting' },
+    expect(resolveEntities({ alertname: 'DiskFull', instance: 'unknown:9100', job: 'node' }, [], new Set())).toEqual([
+      { name: 'instance=unknown:9100', deviceId: null, selector: { instance: 'unknown:9100' }, relation: 'alerting', dependsOn: [] },
     ]);
   });
 
   it('finds nothing to examine when the alert names no entity', () => {
-    expect(resolveEntities({ alertname: 'Watchdog' }, [], inventory)).toEqual([]);
+    expect(resolveEntities({ alertname: 'Watchdog' }, [], new Set())).toEqual([]);
   });
 });

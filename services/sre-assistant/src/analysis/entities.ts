@@ -4,10 +4,12 @@ import type { InventoryDevice, InventoryDeviceDetail } from '../integrations/con
 export interface Entity {
   name: string;
   deviceId: string | null;
-  /** The label matcher that selects its series in VictoriaMetrics. */
+  /** The one label matcher that selects its series in VictoriaMetrics. */
   selector: Record<string, string>;
-  /** The alert fired on it, or something it fired on depends on it. */
+  /** The alert fired on it, or something it fired on depends on it (directly or further down). */
   relation: 'alerting' | 'dependency';
+  /** Names of the examined entities it calls or needs: where its own symptoms may come from. */
+  dependsOn: string[];
 }
 
 // Labels that name where an alert or a series comes from, most specific first. The first one a
@@ -26,31 +28,26 @@ export function devicesNamedBy(alertLabels: Record<string, string>, devices: rea
 }
 
 /**
- * The entities to examine, alerting ones first, then what they depend on (a failing dependency
- * is the classic root cause). Without a matching device the alert's own identity label is used,
- * so an alert on an unregistered host is still diagnosed.
+ * The entities to examine: the alerting devices and everything they reach through their
+ * dependencies (a failing dependency is the classic root cause), each with the dependencies
+ * that are examined too. `reached` lists the alerting devices first, then the rest in the order
+ * they were found. Without a matching device the alert's own identity label is used, so an alert
+ * on an unregistered host is still diagnosed.
  */
-export function resolveEntities(
-  alertLabels: Record<string, string>,
-  alerting: readonly InventoryDeviceDetail[],
-  inventory: readonly InventoryDevice[],
-  limit = 10,
-): Entity[] {
-  const byId = new Map(inventory.map((device) => [device.id, device]));
-  const entities = new Map<string, Entity>();
-  for (const device of alerting) {
-    entities.set(device.id, { name: device.name, deviceId: device.id, selector: selectorOf(device, alertLabels), relation: 'alerting' });
-  }
-  for (const dependency of alerting.flatMap((device) => device.dependsOn)) {
-    const device = byId.get(dependency.id);
-    if (!device || entities.has(device.id)) continue;
-    entities.set(device.id, { name: device.name, deviceId: device.id, selector: selectorOf(device, {}), relation: 'dependency' });
-  }
-  if (entities.size === 0) {
+export function resolveEntities(alertLabels: Record<string, string>, reached: readonly InventoryDeviceDetail[], alertingIds: ReadonlySet<string>): Entity[] {
+  if (reached.length === 0) {
     const label = identityLabels.find((name) => alertLabels[name] !== undefined);
-    if (label) return [{ name: `${label}=${alertLabels[label]}`, deviceId: null, selector: { [label]: alertLabels[label]! }, relation: 'alerting' }];
+    if (!label) return [];
+    return [{ name: `${label}=${alertLabels[label]}`, deviceId: null, selector: { [label]: alertLabels[label]! }, relation: 'alerting', dependsOn: [] }];
   }
-  return [...entities.values()].slice(0, limit);
+  const examined = new Set(reached.map((device) => device.id));
+  return reached.map((device) => ({
+    name: device.name,
+    deviceId: device.id,
+    selector: selectorOf(device, alertingIds.has(device.id) ? alertLabels : {}),
+    relation: alertingIds.has(device.id) ? 'alerting' : 'dependency',
+    dependsOn: device.dependsOn.filter((dependency) => examined.has(dependency.id)).map((dependency) => dependency.name),
+  }));
 }
 
 // A device that carries no identity label is selected through the label the alert used to

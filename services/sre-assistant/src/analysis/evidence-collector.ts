@@ -1,14 +1,15 @@
 import type { EvidenceRecord } from '@sre/db';
 import { UpstreamError } from '@sre/service-kit';
-import { selectorFor, type VictoriaMetricsClient } from '@sre/victoriametrics';
+import { anyOf, selectorFor, type VictoriaMetricsClient } from '@sre/victoriametrics';
 import type { ControlPlaneClient, InventoryDevice, InventoryDeviceDetail } from '../integrations/control-plane.client';
 import { counterNamePattern, isCounter } from './counters';
 import { devicesNamedBy, resolveEntities, type Entity } from './entities';
 import type { AnalysisWindows } from './windows';
 
-/** One series fetched for an entity, with the exact query that produced it. */
+/** One series fetched for an entity, with a query that selects exactly it. */
 export interface CollectedSeries {
   entity: Entity;
+  /** PromQL for this one series, so a person can run it again and see the same curve. */
   query: string;
   /** `gauge`: the stored values; `rate`: a counter's per-second rate, as PromQL's rate() gives it. */
   kind: 'gauge' | 'rate';
@@ -30,37 +31,62 @@ export interface EvidenceCollectorDependencies {
   inventory: Pick<ControlPlaneClient, 'listDevices' | 'getDevice'> | undefined;
   /** Series kept per query; more are reported as truncated. */
   maxSeriesPerQuery?: number;
+  /** Entities examined at most: the alerting devices first, then their dependencies breadth first. */
+  maxEntities?: number;
 }
 
 // Histogram buckets multiply the series tenfold and say little a first diagnosis can use;
 // `_created` holds counters' creation times.
-const levelsQuery = (selector: Record<string, string>) => selectorFor(selector, ['__name__!~".*(_total|_bucket|_created)"']);
+const levelsQuery = (matcher: string) => `{${matcher}, __name__!~".*(_total|_bucket|_created)"}`;
 // VictoriaMetrics computes rates from the raw samples; rates derived from step-aligned values
 // would jitter whenever a scrape lands on a step boundary.
-const ratesQuery = (selector: Record<string, string>) => `rate(${selectorFor(selector, [`__name__=~"${counterNamePattern}"`])}[1m]) keep_metric_names`;
+const ratesQuery = (matcher: string) => `rate({${matcher}, __name__=~"${counterNamePattern}"}[1m]) keep_metric_names`;
 const seriesKey = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+// Dependency chains deeper than this are rare in an inventory; the bound keeps a cycle or a huge graph cheap.
+const maxDependencyDepth = 6;
 
-/** Gathers the entities an alert involves and their series around its start. */
+/**
+ * Gathers the entities an alert involves and their series around its start. The number of
+ * queries does not grow with the graph: entities selected by the same label share one query for
+ * their levels and one for their counters' rates.
+ */
 export function createEvidenceCollector(dependencies: EvidenceCollectorDependencies) {
-  const { metrics, inventory, maxSeriesPerQuery = 1_000 } = dependencies;
+  const { metrics, inventory, maxSeriesPerQuery = 5_000, maxEntities = 50 } = dependencies;
 
   async function findEntities(alertLabels: Record<string, string>, records: EvidenceRecord[]): Promise<Entity[]> {
     if (!inventory) {
       records.push({ source: 'control-plane', description: 'device inventory and dependencies', query: null, status: 'missing', detail: 'the assistant has no client secret for the control plane (ASSISTANT_CLIENT_SECRET)' });
-      return resolveEntities(alertLabels, [], []);
+      return resolveEntities(alertLabels, [], new Set());
     }
     try {
       const devices: InventoryDevice[] = await inventory.listDevices();
       const named = devicesNamedBy(alertLabels, devices);
-      const details: InventoryDeviceDetail[] = await Promise.all(named.map((device) => inventory.getDevice(device.id)));
-      const entities = resolveEntities(alertLabels, details, devices);
-      const detail = named.length === 0 ? 'no device matches the alert labels' : `matched ${named.map((device) => device.name).join(', ')}`;
+      const { reached, requests, truncated } = await reachDependencies(named);
+      const detail =
+        named.length === 0
+          ? 'no device matches the alert labels'
+          : `matched ${named.map((device) => device.name).join(', ')}; ${reached.length} devices examined with their dependencies (${requests} device requests)${truncated ? `, stopped at ${maxEntities}` : ''}`;
       records.push({ source: 'control-plane', description: 'device inventory and dependencies', query: 'GET /api/v1/devices', status: named.length ? 'ok' : 'no_data', detail });
-      return entities;
+      return resolveEntities(alertLabels, reached, new Set(named.map((device) => device.id)));
     } catch (error) {
       records.push({ source: 'control-plane', description: 'device inventory and dependencies', query: 'GET /api/v1/devices', status: 'missing', detail: messageOf(error) });
-      return resolveEntities(alertLabels, [], []);
+      return resolveEntities(alertLabels, [], new Set());
     }
+  }
+
+  /** The named devices and what they depend on, breadth first, level by level. */
+  async function reachDependencies(named: readonly InventoryDevice[]) {
+    const reached = new Map<string, InventoryDeviceDetail>();
+    let frontier = named.map((device) => device.id);
+    let requests = 0;
+    for (let depth = 0; frontier.length > 0 && depth <= maxDependencyDepth && reached.size < maxEntities; depth += 1) {
+      const level = frontier.slice(0, maxEntities - reached.size);
+      const details = await Promise.all(level.map((id) => inventory!.getDevice(id)));
+      requests += details.length;
+      for (const detail of details) reached.set(detail.id, detail);
+      frontier = [...new Set(details.flatMap((detail) => detail.dependsOn.map((dependency) => dependency.id)))].filter((id) => !reached.has(id));
+    }
+    return { reached: [...reached.values()], requests, truncated: frontier.length > 0 && reached.size >= maxEntities };
   }
 
   async function query(query: string, description: string, windows: AnalysisWindows, signal: AbortSignal) {
@@ -80,23 +106,27 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
     }
   }
 
-  /** An entity's gauges as they are and its counters as rates; `_sum`/`_count` series that go down are gauges. */
-  async function fetchSeries(entity: Entity, windows: AnalysisWindows, signal: AbortSignal): Promise<{ series: CollectedSeries[]; records: EvidenceRecord[] }> {
-    const queries = { levels: levelsQuery(entity.selector), rates: ratesQuery(entity.selector) };
+  /** The gauges and counter rates of the entities selected by one label; `_sum`/`_count` series that go down are gauges. */
+  async function fetchSeries(label: string, entities: readonly Entity[], windows: AnalysisWindows, signal: AbortSignal) {
+    const byValue = new Map(entities.map((entity) => [entity.selector[label]!, entity]));
+    const matcher = anyOf(label, [...byValue.keys()]);
+    const names = entities.map((entity) => entity.name).join(', ');
     const [levels, rates] = await Promise.all([
-      query(queries.levels, `levels of ${entity.name}`, windows, signal),
-      query(queries.rates, `counter rates of ${entity.name}`, windows, signal),
+      query(levelsQuery(matcher), `levels of ${names}`, windows, signal),
+      query(ratesQuery(matcher), `counter rates of ${names}`, windows, signal),
     ]);
     const gaugesNamedLikeCounters = new Set<string>();
     const series: CollectedSeries[] = [];
     for (const { labels, points } of levels.series) {
-      if (isCounter(labels.__name__ ?? '', points)) continue;
+      const entity = byValue.get(labels[label] ?? '');
+      if (!entity || isCounter(labels.__name__ ?? '', points)) continue;
       if (/_(sum|count)$/.test(labels.__name__ ?? '')) gaugesNamedLikeCounters.add(seriesKey(labels));
-      series.push({ entity, query: queries.levels, kind: 'gauge', labels, points });
+      series.push({ entity, query: selectorFor(labels), kind: 'gauge', labels, points });
     }
     for (const { labels, points } of rates.series) {
-      if (gaugesNamedLikeCounters.has(seriesKey(labels))) continue;
-      series.push({ entity, query: queries.rates, kind: 'rate', labels, points });
+      const entity = byValue.get(labels[label] ?? '');
+      if (!entity || gaugesNamedLikeCounters.has(seriesKey(labels))) continue;
+      series.push({ entity, query: `rate(${selectorFor(labels)}[1m])`, kind: 'rate', labels, points });
     }
     return { series, records: [levels.record, rates.record] };
   }
@@ -106,9 +136,17 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
     async collect(alertLabels: Record<string, string>, windows: AnalysisWindows, signal: AbortSignal): Promise<Collection> {
       const records: EvidenceRecord[] = [];
       const entities = await findEntities(alertLabels, records);
+      const bySelectorLabel = new Map<string, Entity[]>();
+      for (const entity of entities) {
+        const label = Object.keys(entity.selector)[0]!;
+        bySelectorLabel.set(label, [...(bySelectorLabel.get(label) ?? []), entity]);
+      }
       // Queries run together; results keep the entities' order, so the analysis is deterministic.
-      const fetched = await Promise.all(entities.map((entity) => fetchSeries(entity, windows, signal)));
-      return { entities, series: fetched.flatMap((result) => result.series), records: [...records, ...fetched.flatMap((result) => result.records)] };
+      const fetched = await Promise.all([...bySelectorLabel].map(([label, group]) => fetchSeries(label, group, windows, signal)));
+      const series = fetched.flatMap((result) => result.series);
+      const order = new Map(entities.map((entity, index) => [entity, index]));
+      series.sort((a, b) => order.get(a.entity)! - order.get(b.entity)!);
+      return { entities, series, records: [...records, ...fetched.flatMap((result) => result.records)] };
     },
   };
 }

@@ -1,12 +1,19 @@
 import type { WindowStatistics } from '@sre/db';
+import { quantile } from './robust-statistics';
 import type { TimeWindow } from './windows';
 
-/** Mean, spread and extremes of the samples that fall in [start, end]; null when there are none. */
-export function windowStatistics(points: ReadonlyArray<readonly [seconds: number, value: number]>, window: TimeWindow): WindowStatistics | null {
+/** The finite values of the samples that fall in [start, end], in time order. */
+export function valuesIn(points: ReadonlyArray<readonly [seconds: number, value: number]>, window: TimeWindow): Array<[seconds: number, value: number]> {
   const from = window.start.getTime() / 1000;
   const to = window.end.getTime() / 1000;
-  const values = points.filter(([seconds]) => seconds >= from && seconds <= to).map(([, value]) => value);
+  return points.filter(([seconds, value]) => seconds >= from && seconds <= to && Number.isFinite(value)).map(([seconds, value]) => [seconds, value]);
+}
+
+/** What a person checking the evidence wants to see of a window: centre, spread and extremes. Null without samples. */
+export function windowStatistics(points: ReadonlyArray<readonly [seconds: number, value: number]>, window: TimeWindow): WindowStatistics | null {
+  const values = valuesIn(points, window).map(([, value]) => value);
   if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
   const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
   return {
@@ -14,20 +21,10 @@ export function windowStatistics(points: ReadonlyArray<readonly [seconds: number
     end: window.end.toISOString(),
     mean,
     stddev: Math.sqrt(variance),
-    min: Math.min(...values),
-    max: Math.max(...values),
+    median: quantile(sorted, 0.5),
+    iqr: quantile(sorted, 0.75) - quantile(sorted, 0.25),
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
     samples: values.length,
   };
-}
-
-/**
- * How far the anomaly's mean moved from the baseline's, in baseline standard deviations. A flat
- * baseline has no spread, so the noise is floored at 1 % of the larger magnitude: a series that
- * steps from 100 to 101 scores 1, not infinity.
- */
-export function changeScore(baseline: WindowStatistics, anomaly: WindowStatistics): number {
-  const shift = Math.abs(anomaly.mean - baseline.mean);
-  if (shift === 0) return 0;
-  const noise = Math.max(baseline.stddev, 0.01 * Math.max(Math.abs(baseline.mean), Math.abs(anomaly.mean)));
-  return shift / noise;
 }

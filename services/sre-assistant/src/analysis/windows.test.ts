@@ -5,10 +5,12 @@ const start = new Date('2026-03-01T03:00:00Z');
 const minutes = (count: number) => count * 60_000;
 
 describe('analysisWindows', () => {
-  it('compares the hour before the change with the time since, when asked right away', () => {
+  it('compares the three hours before the change with the time since, one point a minute, when asked right away', () => {
     const windows = analysisWindows(start, new Date(start.getTime() + minutes(1)));
     expect(windows.anomaly).toEqual({ start: new Date('2026-03-01T02:58:00Z'), end: new Date('2026-03-01T03:01:00Z') });
-    expect(windows.baseline).toEqual({ start: new Date('2026-03-01T01:58:00Z'), end: new Date('2026-03-01T02:58:00Z') });
+    // The baseline stops one step short of the anomaly window: no point belongs to both.
+    expect(windows.baseline).toEqual({ start: new Date('2026-02-28T23:58:00Z'), end: new Date('2026-03-01T02:57:00Z') });
+    expect(windows.stepSeconds).toBe(60);
   });
 
   it('stops the anomaly window ten minutes after the start when asked later', () => {

@@ -1,23 +1,26 @@
-/** A half-open stretch of time. */
+/** A closed stretch of time. */
 export interface TimeWindow {
   start: Date;
   end: Date;
 }
 
-/** Where to look: a quiet baseline before the alert and the anomaly around its start. */
+/** Where to look: a long baseline of normal behaviour before the alert and the anomaly around its start. */
 export interface AnalysisWindows {
   baseline: TimeWindow;
   anomaly: TimeWindow;
   stepSeconds: number;
 }
 
-// Prometheus and vmalert report an alert's startsAt as the moment its condition first held, so
-// the change begins shortly before it (scrape and evaluation delays). The baseline ends where
-// the anomaly window begins so that the change itself never counts as normal.
+// An alert's startsAt is when its condition first held, so the change began a little earlier
+// (scrape interval, evaluation interval, a `for:` clause) — the anomaly window starts before it.
+// The baseline ends where the anomaly window begins, so the change never counts as normal, and
+// spans hours: long enough that a metric's usual bursts are part of "normal" and that an earlier
+// incident inside it is outvoted by the median.
 const anomalyLeadMs = 2 * 60_000;
 const anomalyTailMs = 10 * 60_000;
-const baselineMs = 60 * 60_000;
-const stepSeconds = 15;
+const baselineMs = 3 * 60 * 60_000;
+// One point a minute: 180 baseline points per series, whatever the scrape interval.
+const stepSeconds = 60;
 
 /** The baseline and anomaly windows for an alert that started at `alertStart`, as seen at `now`. */
 export function analysisWindows(alertStart: Date, now: Date): AnalysisWindows {
@@ -25,7 +28,7 @@ export function analysisWindows(alertStart: Date, now: Date): AnalysisWindows {
   // A diagnosis asked for right away sees the data up to now; a later one stops after the tail.
   const anomalyEnd = new Date(Math.max(alertStart.getTime(), Math.min(now.getTime(), alertStart.getTime() + anomalyTailMs)));
   return {
-    baseline: { start: new Date(anomalyStart.getTime() - baselineMs), end: anomalyStart },
+    baseline: { start: new Date(anomalyStart.getTime() - baselineMs), end: new Date(anomalyStart.getTime() - stepSeconds * 1000) },
     anomaly: { start: anomalyStart, end: anomalyEnd },
     stepSeconds,
   };

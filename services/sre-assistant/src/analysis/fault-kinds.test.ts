@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { faultKindOf } from './fault-kinds';
+
+describe('faultKindOf', () => {
+  it.each([
+    ['node_cpu_seconds_total', 'cpu'],
+    ['container_cpu_cfs_throttled_seconds_total', 'cpu'],
+    ['node_load1', 'cpu'],
+    ['node_memory_MemAvailable_bytes', 'memory'],
+    ['http_request_duration_seconds_sum', 'latency'],
+    ['pod_client_latency_p90_seconds', 'latency'],
+    ['success_rate_percent', 'errors'],
+    ['http_requests_errors_total', 'errors'],
+    ['node_network_receive_bytes_total', 'network'],
+    ['http_requests_total', 'traffic'],
+    ['pg_stat_activity_count', 'traffic'],
+    ['node_disk_io_time_seconds_total', 'disk'],
+    ['up', 'other'],
+  ])('%s is %s', (metric, kind) => {
+    expect(faultKindOf(metric)).toBe(kind);
+  });
+});

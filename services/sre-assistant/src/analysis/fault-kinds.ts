@@ -1,0 +1,20 @@
+import type { FaultKind } from '@sre/db';
+
+// Metric names follow conventions (Prometheus naming, exporters' vocabularies) that say what
+// they measure. Order matters: `container_cpu_cfs_throttled_seconds_total` is CPU, not latency;
+// `http_request_duration_seconds` is latency, not traffic.
+const kindPatterns: ReadonlyArray<readonly [FaultKind, RegExp]> = [
+  ['cpu', /cpu|load\d*$|throttl/],
+  ['memory', /mem|heap|rss|oom|swap|gc_/],
+  ['errors', /error|fail|success|availab|status_5|5xx|exception|reject|drop/],
+  ['latency', /latency|duration|response_time|delay|wait|lag/],
+  ['disk', /disk|filesystem|io_time|iops|syscall|fs_|block/],
+  ['network', /network|net_|receive|transmit|packet|tcp|udp|socket|bandwidth/],
+  ['traffic', /request|workload|ops|throughput|qps|rps|calls|sessions|connections|count$/],
+];
+
+/** The fault kind a metric's name points at; `other` when the name says nothing we recognise. */
+export function faultKindOf(metricName: string): FaultKind {
+  const name = metricName.toLowerCase();
+  return kindPatterns.find(([, pattern]) => pattern.test(name))?.[0] ?? 'other';
+}

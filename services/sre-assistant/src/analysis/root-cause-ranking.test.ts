@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { Entity } from './entities';
+import type { CollectedSeries } from './evidence-collector';
+import { rankRootCauses } from './root-cause-ranking';
+import { analysisWindows } from './windows';
+
+const alertStart = new Date('2026-03-01T12:00:00Z');
+const windows = analysisWindows(alertStart, new Date('2026-03-01T12:05:00Z'));
+
+const entity = (name: string, relation: Entity['relation'], dependsOn: string[] = []): Entity => ({ name, deviceId: `id-${name}`, selector: { service: name }, relation, dependsOn });
+const frontend = entity('frontend', 'alerting', ['checkout', 'catalog']);
+const checkout = entity('checkout', 'dependency', ['payment']);
+const catalog = entity('catalog', 'dependency');
+const payment = entity('payment', 'dependency');
+const entities = [frontend, checkout, catalog, payment];
+
+const noise = (minute: number) => Math.sin(minute * 12.9898) * 0.5 + Math.sin(minute * 78.233) * 0.5;
+/** A series of `owner` that sits at `level` with noise and, from a minute before the alert, moves by `shift`. */
+function series(owner: Entity, metric: string, level: number, shift = 0, labels: Record<string, string> = {}): CollectedSeries {
+  const points: Array<[number, number]> = [];
+  for (let time = windows.baseline.start.getTime(); time <= windows.anomaly.end.getTime(); time += 60_000) {
+    const minute = (time - alertStart.getTime()) / 60_000;
+    points.push([time / 1000, level + noise(minute + level) * 0.02 * level + (minute >= -1 ? shift : 0)]);
+  }
+  const allLabels = { __name__: metric, service: owner.name, ...labels };
+  return { entity: owner, query: `{__name__="${metric}", service="${owner.name}"}`, kind: 'gauge', labels: allLabels, points };
+}
+
+const calm = entities.flatMap((owner) => [series(owner, 'cpu_usage_ratio', 0.3), series(owner, 'request_latency_seconds', 0.05), series(owner, 'requests_per_second', 100)]);
+
+describe('rankRootCauses', () => {
+  it('says inconclusive, listing nothing, when nothing changed', () => {
+    const ranking = rankRootCauses(calm, entities, windows);
+    expect(ranking).toMatchObject({ verdict: 'inconclusive', hypotheses: [], comparedSeries: 12, changedSeries: 0 });
+  });
+
+  it('names the dependency whose resources and latency changed, over the callers that only saw latency', () => {
+    const changed = [
+      series(payment, 'request_latency_seconds', 0.05, 0.5),
+      series(payment, 'cpu_usage_ratio', 0.3, 0.6),
+      series(checkout, 'request_latency_seconds', 0.05, 0.5),
+      series(frontend, 'request_latency_seconds', 0.05, 0.5),
+    ];
+    const unchanged = calm.filter((candidate) => !changed.some((other) => other.entity === candidate.entity && other.labels.__name__ === candidate.labels.__name__));
+    const ranking = rankRootCauses([...unchanged, ...changed], entities, windows);
+    expect(ranking.verdict).toBe('likely_cause');
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment', 'frontend', 'checkout']);
+    const [top] = ranking.hypotheses;
+    expect(top).toMatchObject({ rank: 1, deviceId: 'id-payment', direction: 'up', kind: expect.stringMatching(/^(cpu|latency)$/) });
+    expect(top!.signals!.map((signal) => signal.metric).sort()).toEqual(['cpu_usage_ratio', 'request_latency_seconds']);
+    expect(top!.confidence).toBeGreaterThan(ranking.hypotheses[1]!.confidence!);
+    expect(top!.statement).toMatch(/on payment rose from a median of/);
+  });
+
+  it('discounts a caller whose only changes are symptoms a changed dependency explains', () => {
+    const latencyBoth = [series(checkout, 'request_latency_seconds', 0.05, 0.5), series(payment, 'request_latency_seconds', 0.05, 0.5)];
+    const withGraph = rankRootCauses(latencyBoth, entities, windows);
+    const checkoutScore = withGraph.hypotheses.find((hypothesis) => hypothesis.entity === 'checkout')!.score;
+    const paymentScore = withGraph.hypotheses.find((hypothesis) => hypothesis.entity === 'payment')!.score;
+    expect(checkoutScore).toBeCloseTo(paymentScore / 2, 1);
+    // Without the dependency edge nothing explains checkout's latency: the two tie.
+    const unlinked = [entity('checkout', 'dependency'), payment];
+    const withoutGraph = rankRootCauses(latencyBoth.map((candidate) => ({ ...candidate, entity: candidate.entity.name === 'checkout' ? unlinked[0]! : payment })), unlinked, windows);
+    expect(withoutGraph.hypotheses[0]!.score).toBe(withoutGraph.hypotheses[1]!.score);
+  });
+
+  it('combines an entity’s metrics: three moderate changes outrank one large one', () => {
+    const ranking = rankRootCauses(
+      [
+        series(catalog, 'cpu_usage_ratio', 0.3, 0.3 * 0.02 * 40),
+        series(catalog, 'memory_bytes', 1e9, 1e9 * 0.02 * 40),
+        series(catalog, 'disk_io_seconds', 2, 2 * 0.02 * 40),
+        series(payment, 'cpu_usage_ratio', 0.3, 0.3 * 0.02 * 400),
+      ],
+      entities,
+      windows,
+    );
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog', 'payment']);
+  });
+
+  it('breaks ties by the alerting entity, then by name', () => {
+    const ranking = rankRootCauses([series(catalog, 'cpu_usage_ratio', 0.3, 3), series(frontend, 'cpu_usage_ratio', 0.3, 3)], [catalog, { ...frontend, dependsOn: [] }], windows);
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['frontend', 'catalog']);
+  });
+});

@@ -1,0 +1,148 @@
+import type { AnalysisHypothesis, AnalysisVerdict, FaultKind, SupportingSignal } from '@sre/db';
+import type { Entity } from './entities';
+import type { CollectedSeries } from './evidence-collector';
+import { faultKindOf } from './fault-kinds';
+import { seriesChange, type SeriesChange } from './series-change';
+import type { AnalysisWindows } from './windows';
+
+export interface RootCauseRanking {
+  verdict: AnalysisVerdict;
+  /** Candidate entities, most likely first; listed even when inconclusive, each with its confidence. */
+  hypotheses: AnalysisHypothesis[];
+  /** Series with enough data in both windows to be judged. */
+  comparedSeries: number;
+  /** Of those, the series that changed (sustained deviation ≥ 3). */
+  changedSeries: number;
+}
+
+interface Signal {
+  series: CollectedSeries;
+  change: SeriesChange;
+  metric: string;
+  kind: FaultKind;
+}
+
+interface Candidate {
+  entity: Entity;
+  /** Best series per metric, strongest first. */
+  signals: Signal[];
+  score: number;
+}
+
+// A series counts as changed from this many robust spreads; below it, it is noise.
+const changedDeviation = 3;
+// An entity's score combines its few most changed metrics: a real fault moves several (CPU and
+// latency and the latency its callers see), noise rarely moves more than one. The logarithm keeps
+// one enormous deviation (a metric that was flat) from outweighing three clear ones.
+const metricsCombined = 3;
+// Latency, errors and traffic travel up the call graph: a caller's slow responses are explained
+// by a slow dependency. When a dependency changed at least as much, the caller's own score is
+// discounted by this factor.
+const propagatingKinds: ReadonlySet<FaultKind> = new Set(['latency', 'errors', 'traffic']);
+const explainedDiscount = 0.5;
+// Below this score nothing stands out: one metric at ~10 spreads, or two at ~4.
+const conclusiveScore = 2.5;
+const hypothesesKept = 5;
+
+/**
+ * Ranks the examined entities as root causes of the alert: scores each series' sustained robust
+ * deviation, combines each entity's most changed metrics, discounts callers whose symptoms a
+ * changed dependency explains, and says "inconclusive" when nothing stands out. Work is linear
+ * in the number of series; ties go to the alerting entity, then by name, so the same data always
+ * gives the same answer.
+ */
+export function rankRootCauses(series: readonly CollectedSeries[], entities: readonly Entity[], windows: AnalysisWindows): RootCauseRanking {
+  const signalsByEntity = new Map<string, Map<string, Signal>>(entities.map((entity) => [entity.name, new Map()]));
+  let comparedSeries = 0;
+  let changedSeries = 0;
+  for (const candidate of series) {
+    const change = seriesChange(candidate.points, windows);
+    if (!change) continue;
+    comparedSeries += 1;
+    if (change.score < changedDeviation) continue;
+    changedSeries += 1;
+    const metric = candidate.labels.__name__ ?? '(unnamed series)';
+    const byMetric = signalsByEntity.get(candidate.entity.name)!;
+    if ((byMetric.get(metric)?.change.score ?? -1) < change.score) byMetric.set(metric, { series: candidate, change, metric, kind: faultKindOf(metric) });
+  }
+
+  const candidates: Candidate[] = entities.map((entity) => {
+    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => b.change.score - a.change.score || a.metric.localeCompare(b.metric));
+    return { entity, signals, score: signals.slice(0, metricsCombined).reduce((sum, signal) => sum + Math.log1p(signal.change.score), 0) };
+  });
+  const raw = new Map(candidates.map((candidate) => [candidate.entity.name, candidate.score]));
+  for (const candidate of candidates) {
+    const symptomsOnly = candidate.signals.slice(0, metricsCombined).every((signal) => propagatingKinds.has(signal.kind));
+    const explained = candidate.entity.dependsOn.some((name) => (raw.get(name) ?? 0) >= candidate.score);
+    if (candidate.score > 0 && symptomsOnly && explained) candidate.score *= explainedDiscount;
+  }
+
+  const ranked = candidates
+    .filter((candidate) => candidate.score > 0)
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        Number(b.entity.relation === 'alerting') - Number(a.entity.relation === 'alerting') ||
+        a.entity.name.localeCompare(b.entity.name),
+    );
+  const total = ranked.reduce((sum, candidate) => sum + candidate.score, 0);
+  const verdict: AnalysisVerdict = (ranked[0]?.score ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
+  const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total)));
+  return { verdict, hypotheses, comparedSeries, changedSeries };
+}
+
+/**
+ * The share of all change that this entity carries, tempered by how strong its change is:
+ * a lone weak candidate is not a sure one.
+ */
+function confidenceOf(score: number, total: number): number {
+  const strength = 1 - Math.exp(-score / conclusiveScore);
+  return round(total === 0 ? 0 : (score / total) * strength);
+}
+
+function hypothesisOf(candidate: Candidate, rank: number, confidence: number): AnalysisHypothesis {
+  const [top, ...others] = candidate.signals as [Signal, ...Signal[]];
+  const { change } = top;
+  const moved = change.direction === 'up' ? 'rose' : 'fell';
+  const also = others.length ? `; ${others.length} other metric${others.length > 1 ? 's' : ''} changed with it (${others.slice(0, 2).map((signal) => signal.metric).join(', ')}${others.length > 2 ? ', …' : ''})` : '';
+  return {
+    rank,
+    entity: candidate.entity.name,
+    deviceId: candidate.entity.deviceId,
+    metric: top.metric,
+    direction: change.direction,
+    score: round(candidate.score),
+    kind: top.kind,
+    confidence,
+    onset: earliestOnset(candidate.signals.slice(0, metricsCombined)).toISOString(),
+    statement: `${describe(top)} on ${candidate.entity.name} ${moved} from a median of ${format(change.baseline.median!)} to ${format(change.direction === 'up' ? change.anomaly.max : change.anomaly.min)} (${round(change.score)}× its normal spread) from ${timeOf(change.onset)}${also}`,
+    evidence: { query: top.series.query, series: top.series.labels, baseline: change.baseline, anomaly: change.anomaly },
+    signals: candidate.signals.slice(0, 5).map((signal): SupportingSignal => ({
+      metric: signal.metric,
+      kind: signal.kind,
+      direction: signal.change.direction,
+      score: round(signal.change.score),
+      query: signal.series.query,
+    })),
+  };
+}
+
+const earliestOnset = (signals: readonly Signal[]) => new Date(Math.min(...signals.map((signal) => signal.change.onset.getTime())));
+
+// The labels that tell this series from its siblings (cpu, mode, caller…), not those every series of the entity shares.
+function describe(signal: Signal): string {
+  const shared = new Set(['__name__', 'job', 'instance', ...Object.keys(signal.series.entity.selector)]);
+  const distinguishing = Object.entries(signal.series.labels).filter(([name]) => !shared.has(name));
+  const labels = distinguishing.length ? `{${distinguishing.map(([name, value]) => `${name}="${value}"`).join(', ')}}` : '';
+  const name = `${signal.metric}${labels}`;
+  return signal.series.kind === 'rate' ? `the per-second rate of ${name}` : name;
+}
+
+const timeOf = (date: Date) => `${date.toISOString().slice(11, 16)} UTC`;
+const round = (value: number) => Math.round(value * 100) / 100;
+
+function format(value: number): string {
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 10_000 || magnitude < 0.01 ? value.toExponential(2) : String(Math.round(value * 1000) / 1000);
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { seriesChange } from './series-change';
+import { analysisWindows } from './windows';
+
+const alertStart = new Date('2026-03-01T12:00:00Z');
+const windows = analysisWindows(alertStart, new Date('2026-03-01T12:05:00Z'));
+const startSeconds = windows.baseline.start.getTime() / 1000;
+const endSeconds = windows.anomaly.end.getTime() / 1000;
+
+/** One point a minute over both windows; `valueAt` gets minutes relative to the alert's start. */
+function series(valueAt: (minute: number) => number): Array<[number, number]> {
+  const points: Array<[number, number]> = [];
+  for (let seconds = startSeconds; seconds <= endSeconds; seconds += 60) points.push([seconds, valueAt((seconds * 1000 - alertStart.getTime()) / 60_000)]);
+  return points;
+}
+// Deterministic noise between −1 and 1.
+const noise = (minute: number) => Math.sin(minute * 12.9898) * 0.5 + Math.sin(minute * 78.233) * 0.5;
+
+describe('seriesChange', () => {
+  it('scores a step that holds high, rising, with its onset', () => {
+    const change = seriesChange(series((minute) => 50 + noise(minute) + (minute >= -1 ? 30 : 0)), windows)!;
+    expect(change.score).toBeGreaterThan(10);
+    expect(change.direction).toBe('up');
+    expect(change.onset).toEqual(new Date('2026-03-01T11:59:00Z'));
+    expect(change.baseline.median).toBeCloseTo(50, 0);
+    expect(change.anomaly.max).toBeGreaterThan(79);
+  });
+
+  it('scores a fall as falling', () => {
+    expect(seriesChange(series((minute) => 50 + noise(minute) - (minute >= 0 ? 30 : 0)), windows)!.direction).toBe('down');
+  });
+
+  it('does not count a one-point spike: a change must hold', () => {
+    const change = seriesChange(series((minute) => 50 + noise(minute) + (minute === 1 ? 500 : 0)), windows)!;
+    expect(change.score).toBeLessThan(3);
+  });
+
+  it('does not count a slow drift that was already under way as a change at the alert', () => {
+    const change = seriesChange(series((minute) => 50 + 0.05 * (minute + 185) + noise(minute)), windows)!;
+    expect(change.score).toBeLessThan(3);
+  });
+
+  it('keeps the score of a metric that was constant finite and comparable', () => {
+    const fromZero = seriesChange(series((minute) => (minute >= -1 ? 7 : 0)), windows)!;
+    expect(fromZero.score).toBeCloseTo(100, 6);
+    const slightly = seriesChange(series((minute) => (minute >= -1 ? 101 : 100)), windows)!;
+    expect(slightly.score).toBeLessThan(1);
+  });
+
+  it('is null when either window lacks data', () => {
+    expect(seriesChange(series(() => 1).filter(([seconds]) => seconds * 1000 >= alertStart.getTime() - 5 * 60_000), windows)).toBeNull();
+    expect(seriesChange(series(() => 1).filter(([seconds]) => seconds * 1000 < windows.anomaly.start.getTime()), windows)).toBeNull();
+  });
+
+  it('ignores NaN and infinite samples', () => {
+    const points = series((minute) => (minute % 7 === 0 ? Number.NaN : minute % 11 === 0 ? Number.POSITIVE_INFINITY : 50 + noise(minute) + (minute >= -1 ? 30 : 0)));
+    const change = seriesChange(points, windows)!;
+    expect(Number.isFinite(change.score)).toBe(true);
+    expect(change.score).toBeGreaterThan(10);
+    expect(Number.isFinite(change.baseline.mean)).toBe(true);
+  });
+});

@@ -1,0 +1,45 @@
+import type { WindowStatistics } from '@sre/db';
+import { robustBaseline, robustDeviation } from './robust-statistics';
+import { valuesIn, windowStatistics } from './statistics';
+import type { AnalysisWindows } from './windows';
+
+/** How one series changed from its baseline in the anomaly window. */
+export interface SeriesChange {
+  /** Robust deviations from the baseline that the series held for two consecutive points (or holds at its newest). */
+  score: number;
+  direction: 'up' | 'down';
+  /** The first point of the anomaly window that was already far from normal: when the change began. */
+  onset: Date;
+  baseline: WindowStatistics;
+  anomaly: WindowStatistics;
+}
+
+// Fewer baseline points than this (minutes, at the analysis step) say too little about normal.
+const minimumBaselinePoints = 10;
+// A point this many spreads from normal counts as changed when finding the onset.
+const onsetDeviation = 3;
+
+/**
+ * Scores one series' change: the deviation it sustained in the anomaly window, measured against
+ * the baseline's median and spread. Null when either window has too little data to judge.
+ */
+export function seriesChange(points: ReadonlyArray<readonly [seconds: number, value: number]>, windows: AnalysisWindows): SeriesChange | null {
+  const baselineValues = valuesIn(points, windows.baseline).map(([, value]) => value);
+  const anomalyPoints = valuesIn(points, windows.anomaly);
+  if (baselineValues.length < minimumBaselinePoints || anomalyPoints.length === 0) return null;
+  const normal = robustBaseline(baselineValues)!;
+  const deviations = anomalyPoints.map(([seconds, value]) => ({ seconds, value, deviation: robustDeviation(value, normal) }));
+  // A change must hold: one scrape's outlier followed by normal values is not a fault. The newest
+  // point has no successor yet, so a change that is still going on counts from its first point.
+  const held = deviations.map((point, index) => ({ ...point, deviation: Math.min(point.deviation, deviations[index + 1]?.deviation ?? point.deviation) }));
+  const strongest = held.reduce((best, point) => (point.deviation > best.deviation ? point : best));
+  const threshold = Math.min(onsetDeviation, strongest.deviation);
+  const onset = deviations.find((point) => point.deviation >= threshold) ?? strongest;
+  return {
+    score: strongest.deviation,
+    direction: strongest.value >= normal.median ? 'up' : 'down',
+    onset: new Date(onset.seconds * 1000),
+    baseline: windowStatistics(points, windows.baseline)!,
+    anomaly: windowStatistics(points, windows.anomaly)!,
+  };
+}
