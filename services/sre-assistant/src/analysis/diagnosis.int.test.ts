@@ -17,7 +17,7 @@ const log = createLogger('sre-assistant', 'silent');
 // Three minutes ago: a change must hold for two points of the one-minute analysis step to count.
 const alertStart = new Date(Date.now() - 3 * 60_000);
 
-// web-1 alerts; it depends on db-1, whose connections jumped when the alert began.
+// web-1 alerts on its latency; it depends on db-1, whose connections jumped when the alert began.
 const inventory: InventoryDeviceDetail[] = [
   { id: '7d1c3a52-0000-4000-8000-000000000001', name: 'web-1', kind: 'host', labels: { instance: 'web-1:9100' }, dependsOn: [{ id: '7d1c3a52-0000-4000-8000-000000000002', name: 'db-1', kind: 'database' }], dependents: [] },
   { id: '7d1c3a52-0000-4000-8000-000000000002', name: 'db-1', kind: 'database', labels: { device: 'db-1' }, dependsOn: [], dependents: [] },
@@ -32,8 +32,9 @@ function metricsAroundTheAlert(): string {
     const wobble = Math.floor(step / 4) % 2 === 0 ? 1 : -1;
     const broken = time >= alertStart.getTime() - 15_000;
     lines.push(`node_load1{instance="web-1:9100",job="node"} ${1 + 0.05 * wobble} ${time}`);
+    lines.push(`http_request_duration_seconds{instance="web-1:9100",job="node",quantile="0.9"} ${(broken ? 0.9 : 0.1) + 0.005 * wobble} ${time}`);
     lines.push(`node_network_receive_bytes_total{instance="web-1:9100",job="node",device="eth0"} ${step * 15_000} ${time}`);
-    lines.push(`pg_stat_activity_count{device="db-1",job="postgres"} ${(broken ? 180 : 20) + wobble} ${time}`);
+    lines.push(`pg_stat_activity_count{device="db-1",job="postgres"} ${(broken ? 400 : 20) + wobble} ${time}`);
     lines.push(`pg_up{device="db-1",job="postgres"} 1 ${time}`);
   }
   return `${lines.join('\n')}\n`;
@@ -98,20 +99,23 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     const [analysis, ...others] = await analysisOf(taskId);
     expect(others).toEqual([]);
     expect(analysis).toMatchObject({ status: 'completed', engine: 'deterministic-v2', verdict: 'likely_cause', kind: 'alert-diagnosis', error: null });
-    expect(analysis!.summary).toMatch(/^HighLatency: most likely db-1 \(traffic, confidence 0\.\d+\): pg_stat_activity_count on db-1 rose from a median of 2[01] to 18[01] /);
+    expect(analysis!.summary).toMatch(/^HighLatency: most likely db-1 \(traffic, confidence 0\.\d+\): pg_stat_activity_count on db-1 rose from a median of 2[01] to 40[01] /);
 
     const [top] = analysis!.hypotheses;
     expect(top).toMatchObject({ rank: 1, entity: 'db-1', deviceId: inventory[1]!.id, metric: 'pg_stat_activity_count', direction: 'up', kind: 'traffic' });
-    expect(top!.confidence).toBeGreaterThan(0.5);
+    expect(top!.confidence).toBeGreaterThan(analysis!.hypotheses[1]!.confidence!);
     // The exact series, so that a person can paste it into Grafana and see the same curve.
     expect(top!.evidence.query).toBe('{__name__="pg_stat_activity_count", device="db-1", job="postgres"}');
     expect(top!.evidence.series).toMatchObject({ __name__: 'pg_stat_activity_count', device: 'db-1' });
     expect(top!.evidence.baseline.median).toBeCloseTo(20, 0);
-    expect(top!.evidence.anomaly.max).toBeGreaterThanOrEqual(180);
+    expect(top!.evidence.anomaly.max).toBeGreaterThanOrEqual(400);
     expect(new Date(top!.evidence.anomaly.start).getTime()).toBe(alertStart.getTime() - 120_000);
     expect(new Date(top!.onset!).getTime()).toBeGreaterThanOrEqual(alertStart.getTime() - 60_000);
-    // web-1's steady load and steady network rate are examined but are not hypotheses.
-    expect(analysis!.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['db-1']);
+    // web-1's latency rose too, but the dependency that changed explains it: web-1 comes second.
+    expect(analysis!.hypotheses.map((hypothesis) => [hypothesis.entity, hypothesis.kind])).toEqual([
+      ['db-1', 'traffic'],
+      ['web-1', 'latency'],
+    ]);
 
     expect(analysis!.evidence).toEqual([
       {
@@ -121,7 +125,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
         status: 'ok',
         detail: 'matched web-1; 2 devices examined with their dependencies (2 device requests)',
       },
-      { source: 'victoriametrics', description: 'levels of web-1', query: '{instance=~"web-1:9100", __name__!~".*(_total|_bucket|_created)"}', status: 'ok', detail: '1 series' },
+      { source: 'victoriametrics', description: 'levels of web-1', query: '{instance=~"web-1:9100", __name__!~".*(_total|_bucket|_created)"}', status: 'ok', detail: '2 series' },
       {
         source: 'victoriametrics',
         description: 'counter rates of web-1',

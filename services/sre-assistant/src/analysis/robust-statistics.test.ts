@@ -28,14 +28,14 @@ describe('robustDeviation', () => {
 
   it('counts spreads from the median', () => {
     expect(robustDeviation(noisy.median, noisy)).toBe(0);
-    expect(robustDeviation(noisy.median + 10 * noisy.iqr, noisy)).toBeCloseTo(10 * noisy.iqr / Math.max(noisy.iqr, noisy.halfSpread), 6);
+    expect(robustDeviation(noisy.median + 2 * noisy.iqr, noisy)).toBeCloseTo((2 * noisy.iqr) / Math.max(noisy.iqr, noisy.halfSpread), 6);
   });
 
-  it('stays finite for a constant baseline: 1 % of the magnitude is the noise floor', () => {
+  it('stays finite for a constant baseline: 1 % of its level, or 5 % of the new value from zero, is the noise floor', () => {
     const flat = robustBaseline(Array.from({ length: 60 }, () => 100))!;
-    expect(robustDeviation(101, flat)).toBeCloseTo(1 / 1.01, 6);
+    expect(robustDeviation(101, flat)).toBeCloseTo(1, 6);
     const zero = robustBaseline(Array.from({ length: 60 }, () => 0))!;
-    expect(robustDeviation(5, zero)).toBe(100);
+    expect(robustDeviation(5, zero)).toBe(20);
   });
 
   it('does not find a bursty series surprising when it bursts as usual', () => {

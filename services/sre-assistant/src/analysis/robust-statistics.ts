@@ -30,9 +30,11 @@ export function robustBaseline(values: readonly number[]): RobustBaseline | null
 }
 
 // A constant baseline has no spread; dividing by zero would make any wobble infinitely
-// surprising. The noise floor is then 1 % of the magnitude involved, so a move from 100 to 101
-// scores 1 and a move from 0 to anything scores 100: large, but finite and comparable.
+// surprising. The noise floor is then 1 % of the baseline's level, so a move from 100 to 101
+// scores 1. A baseline flat at zero has no level either: there the floor is 5 % of the new
+// value, so any move away from zero scores 20 — large, but finite and comparable.
 const relativeNoiseFloor = 0.01;
+const fromZeroNoiseFloor = 0.05;
 
 /**
  * How many "normal spreads" a value lies from the baseline's median. The spread is the larger
@@ -42,6 +44,6 @@ const relativeNoiseFloor = 0.01;
 export function robustDeviation(value: number, baseline: RobustBaseline): number {
   const distance = Math.abs(value - baseline.median);
   if (distance === 0) return 0;
-  const floor = relativeNoiseFloor * Math.max(Math.abs(baseline.median), Math.abs(value));
+  const floor = baseline.median !== 0 ? relativeNoiseFloor * Math.abs(baseline.median) : fromZeroNoiseFloor * Math.abs(value);
   return distance / Math.max(baseline.iqr, baseline.halfSpread, floor);
 }

@@ -1,0 +1,160 @@
+// One case through the product's real path: its series into VictoriaMetrics (shifted into a
+// time slot of their own), its SLI alert into the control plane's Alertmanager webhook, the
+// automatic diagnosis by the assistant, and the stored analysis read back from the database.
+// The reference methods then rank the very samples VictoriaMetrics holds for the slot.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AnalysisHypothesis, Database, Kysely } from '@sre/db';
+import type { CaseGroup, RcaCase, TimeMode } from './case';
+import { baro, nsigma, randomRanking } from './reference-methods';
+import { exportSamples, exposition, importSamples } from './victoriametrics-io';
+
+/** What a diagnosis sees: three hours of history (the assistant's baseline) and five minutes after the alert's start. */
+export const historySeconds = 3 * 3600 + 15 * 60;
+export const horizonSeconds = 5 * 60;
+// Each case gets its own stretch of the recent past, with a gap, so no case sees another's samples.
+const slotSeconds = historySeconds + horizonSeconds + 30 * 60;
+
+export interface CaseRun {
+  id: string;
+  kind: RcaCase['kind'];
+  scenario: string;
+  faultType: string | null;
+  alertMetric: string;
+  alertFired: boolean;
+  /** The assistant's answer: components, most likely first, as it listed them. */
+  ranking: string[];
+  /** Its hypotheses in brief, to see why it answered so. */
+  hypotheses: Array<{ component: string; score: number; confidence: number | null; metric: string; kind: string | null }>;
+  verdict: 'likely_cause' | 'inconclusive' | null;
+  confidence: number | null;
+  /** Alert received by the control plane → diagnosis task completed (both PostgreSQL clocks). */
+  latencyMs: number | null;
+  vmQueries: number | null;
+  samplesLoaded: number;
+  references: { baro: string[]; nsigma: string[]; random: string[] };
+  /** Why the case could not be run to its end; its answers then count as empty. */
+  error: string | null;
+}
+
+export interface CaseContext {
+  db: Kysely<Database>;
+  victoriaMetricsUrl: string;
+  controlPlaneUrl: string;
+  webhookToken: string;
+  /** Device name → component, for the current group's inventory. */
+  componentOf: Map<string, string>;
+  /** Distinguishes this run's alerts from any earlier run's in the same database. */
+  runId: string;
+}
+
+/** Runs one case; never throws: a failure is recorded on the run. */
+export async function runCase(context: CaseContext, rcaCase: RcaCase, group: CaseGroup, slot: number, mode: TimeMode): Promise<CaseRun> {
+  const at = rcaCase.alert.at[mode];
+  const run: CaseRun = {
+    id: rcaCase.id,
+    kind: rcaCase.kind,
+    scenario: rcaCase.scenario,
+    faultType: rcaCase.faultType,
+    alertMetric: rcaCase.alertMetric,
+    alertFired: rcaCase.alert.fired,
+    ranking: [],
+    hypotheses: [],
+    verdict: null,
+    confidence: null,
+    latencyMs: null,
+    vmQueries: null,
+    samplesLoaded: 0,
+    references: { baro: [], nsigma: [], random: randomRanking(group.graph.services, rcaCase.id) },
+    error: null,
+  };
+  try {
+    const from = Math.max(rcaCase.dataRange.start, at - historySeconds);
+    const to = Math.min(rcaCase.dataRange.end, at + horizonSeconds);
+    const slotEnd = Math.floor(Date.now() / 1000) - 600 - slot * slotSeconds;
+    const shift = slotEnd - (at + horizonSeconds);
+    const { text, samples } = exposition(group.series, from, to, shift);
+    run.samplesLoaded = samples;
+    if (samples === 0) throw new Error('no samples around the alert time');
+    await importSamples(context.victoriaMetricsUrl, text);
+
+    const fingerprint = `${context.runId}${slot.toString(16).padStart(6, '0')}`;
+    await postAlert(context, rcaCase.alert.labels, new Date((at + shift) * 1000), fingerprint);
+    const outcome = await waitForAnalysis(context.db, fingerprint, 60_000);
+    run.latencyMs = outcome.latencyMs;
+    run.verdict = outcome.verdict;
+    run.vmQueries = outcome.vmQueries;
+    run.confidence = outcome.confidence;
+    const componentOf = (entity: string) => context.componentOf.get(entity) ?? entity;
+    run.ranking = [...new Set(outcome.hypotheses.map((hypothesis) => componentOf(hypothesis.entity)))];
+    run.hypotheses = outcome.hypotheses.map((hypothesis) => ({
+      component: componentOf(hypothesis.entity),
+      score: hypothesis.score,
+      confidence: hypothesis.confidence ?? null,
+      metric: hypothesis.metric,
+      kind: hypothesis.kind ?? null,
+    }));
+    if (outcome.error) throw new Error(`the diagnosis failed: ${outcome.error}`);
+
+    const stored = await exportSamples(context.victoriaMetricsUrl, from + shift, to + shift);
+    run.references.baro = baro(stored, at + shift, at + shift + horizonSeconds);
+    run.references.nsigma = nsigma(stored, at + shift, at + shift + horizonSeconds);
+  } catch (error) {
+    run.error = error instanceof Error ? error.message : String(error);
+  }
+  return run;
+}
+
+async function postAlert(context: CaseContext, labels: Record<string, string>, startsAt: Date, fingerprint: string): Promise<void> {
+  const notification = {
+    version: '4',
+    receiver: 'bench-rca',
+    status: 'firing',
+    groupKey: `{}:{fingerprint="${fingerprint}"}`,
+    truncatedAlerts: 0,
+    groupLabels: {},
+    commonLabels: labels,
+    commonAnnotations: {},
+    externalURL: 'http://127.0.0.1:9093',
+    alerts: [{ status: 'firing', labels, annotations: {}, startsAt: startsAt.toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint }],
+  };
+  const response = await fetch(`${context.controlPlaneUrl}/api/v1/alerts/alertmanager`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${context.webhookToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(notification),
+  });
+  if (!response.ok) throw new Error(`the control plane refused the alert: ${response.status} ${(await response.text()).slice(0, 300)}`);
+}
+
+interface StoredOutcome {
+  hypotheses: AnalysisHypothesis[];
+  verdict: CaseRun['verdict'];
+  confidence: number | null;
+  latencyMs: number;
+  vmQueries: number;
+  error: string | null;
+}
+
+async function waitForAnalysis(db: Kysely<Database>, fingerprint: string, timeoutMs: number): Promise<StoredOutcome> {
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const row = await db
+      .selectFrom('alerts as alert')
+      .innerJoin('diagnosis_tasks as task', 'task.alert_id', 'alert.id')
+      .innerJoin('ai_analyses as analysis', 'analysis.task_id', 'task.id')
+      .select(['task.status', 'task.error', 'task.completed_at', 'alert.first_seen_at', 'analysis.hypotheses', 'analysis.evidence', 'analysis.verdict'])
+      .where('alert.fingerprint', '=', fingerprint)
+      .where('task.status', 'in', ['succeeded', 'partial', 'failed'])
+      .executeTakeFirst();
+    if (row) {
+      return {
+        hypotheses: row.hypotheses,
+        verdict: row.verdict,
+        confidence: row.hypotheses[0]?.confidence ?? null,
+        latencyMs: row.completed_at!.getTime() - row.first_seen_at.getTime(),
+        vmQueries: row.evidence.filter((record) => record.source === 'victoriametrics').length,
+        error: row.status === 'failed' ? (row.error ?? 'failed') : null,
+      };
+    }
+    if (Date.now() > deadline) throw new Error(`no finished diagnosis within ${timeoutMs / 1000} s`);
+    await sleep(50);
+  }
+}

@@ -1,0 +1,46 @@
+// Moving a case's series into VictoriaMetrics and back out, exactly as stored.
+import type { DatasetSeries } from './case';
+
+/** Prometheus exposition text for the samples in [from, to] (dataset time), shifted by `shiftSeconds`. */
+export function exposition(series: readonly DatasetSeries[], from: number, to: number, shiftSeconds: number): { text: string; samples: number } {
+  const lines: string[] = [];
+  for (const { labels, points } of series) {
+    const { __name__: name, ...rest } = labels;
+    const selector = `${name}{${Object.entries(rest).map(([label, value]) => `${label}="${escapeLabelValue(value)}"`).join(',')}}`;
+    for (const [seconds, value] of points) {
+      if (seconds < from || seconds > to || !Number.isFinite(value)) continue;
+      lines.push(`${selector} ${value} ${Math.round((seconds + shiftSeconds) * 1000)}`);
+    }
+  }
+  return { text: lines.length ? `${lines.join('\n')}\n` : '', samples: lines.length };
+}
+
+// The exposition format escapes backslash, double quote and line feed in label values.
+const escapeLabelValue = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+
+/** Writes the text to VictoriaMetrics and makes it searchable at once. */
+export async function importSamples(victoriaMetricsUrl: string, text: string): Promise<void> {
+  await expectOk(await fetch(`${victoriaMetricsUrl}/api/v1/import/prometheus`, { method: 'POST', body: text }), 'import');
+  await expectOk(await fetch(`${victoriaMetricsUrl}/internal/force_flush`), 'force_flush');
+  // Samples written into the past must not be hidden by results cached before they existed.
+  await expectOk(await fetch(`${victoriaMetricsUrl}/internal/resetRollupResultCache`), 'resetRollupResultCache');
+}
+
+/** Every raw sample stored in [start, end] (unix seconds), as /api/v1/export returns it. */
+export async function exportSamples(victoriaMetricsUrl: string, start: number, end: number): Promise<DatasetSeries[]> {
+  const parameters = new URLSearchParams({ 'match[]': '{__name__!=""}', start: String(start), end: String(end) });
+  const response = await fetch(`${victoriaMetricsUrl}/api/v1/export?${parameters}`);
+  await expectOk(response, 'export');
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const { metric, values, timestamps } = JSON.parse(line) as { metric: Record<string, string>; values: number[]; timestamps: number[] };
+      return { labels: metric, points: timestamps.map((milliseconds, index): [number, number] => [milliseconds / 1000, values[index]!]) };
+    });
+}
+
+async function expectOk(response: Response, what: string): Promise<void> {
+  if (!response.ok) throw new Error(`VictoriaMetrics ${what} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+}
