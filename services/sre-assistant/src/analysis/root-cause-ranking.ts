@@ -42,10 +42,11 @@ const changedDeviation = 3;
 // one enormous deviation (a metric that was flat) from outweighing three clear ones.
 const metricsCombined = 3;
 // Latency, errors and traffic travel up the call graph: a caller's slow responses are explained
-// by a slow dependency. When a dependency changed at least as much, the caller's own score is
-// discounted by this factor.
+// by a slow dependency. When a dependency changed at least half as much, the caller's own score
+// is discounted by this factor.
 const propagatingKinds: ReadonlySet<FaultKind> = new Set(['latency', 'errors', 'traffic']);
 const explainedDiscount = 0.5;
+const explainingShare = 0.5;
 // Below this score nothing stands out. It takes two metric families at ~11 spreads, three at ~4,
 // or one alone at ~150. Set on the development data's windows without a fault, whose strongest
 // entity rarely reaches it, while most real causes pass it (docs/operations.md has the figures).
@@ -83,7 +84,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const raw = new Map(candidates.map((candidate) => [candidate.entity.name, candidate.score]));
   for (const candidate of candidates) {
     const symptomsOnly = candidate.signals.slice(0, metricsCombined).every((signal) => propagatingKinds.has(signal.kind));
-    const explained = candidate.entity.dependsOn.some((name) => (raw.get(name) ?? 0) >= candidate.score);
+    const explained = candidate.entity.dependsOn.some((name) => (raw.get(name) ?? 0) >= explainingShare * candidate.score);
     if (candidate.score > 0 && symptomsOnly && explained) candidate.score *= explainedDiscount;
   }
 
