@@ -13,7 +13,7 @@ import { createDb, sql } from '@sre/db';
 import { startVictoriaMetrics } from '../scripts/stack/victoriametrics';
 import { freePort } from '../test/ports';
 import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../test/services';
-import { percentile, startBenchDatabase } from './support';
+import { percentile, postFiringAlert, startBenchDatabase } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -69,28 +69,10 @@ try {
   services.push(await startServiceProcess('control-plane', controlPlaneUrl, platform.controlPlane.env));
   services.push(await startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
 
-  const startsAt = new Date(now - 30_000).toISOString();
+  const startsAt = new Date(now - 30_000);
   for (let index = 0; index < alertCount; index += 1) {
     const labels = { alertname: 'BenchHostStalled', instance: `bench-host-${index % hostCount}:9100`, severity: 'critical', run: String(index) };
-    const notification = {
-      version: '4',
-      receiver: 'bench',
-      status: 'firing',
-      groupKey: `{}:{run="${index}"}`,
-      truncatedAlerts: 0,
-      groupLabels: { run: String(index) },
-      commonLabels: labels,
-      commonAnnotations: {},
-      externalURL: 'http://127.0.0.1:9093',
-      alerts: [
-        { status: 'firing', labels, annotations: {}, startsAt, endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: index.toString(16).padStart(16, '0') },
-      ],
-    };
-    await fetchOk(`${controlPlaneUrl}/api/v1/alerts/alertmanager`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(notification),
-    });
+    await postFiringAlert(controlPlaneUrl, token, { receiver: 'bench', labels, startsAt, fingerprint: index.toString(16).padStart(16, '0') });
     await sleep(intervalMs);
   }
   say(`posted ${alertCount} alerts; waiting for their analyses`);

@@ -35,3 +35,31 @@ export function percentile(sortedValues: number[], fraction: number): number {
   const index = Math.min(sortedValues.length - 1, Math.ceil(fraction * sortedValues.length) - 1);
   return sortedValues[Math.max(0, index)]!;
 }
+
+/** Posts one firing alert to the control plane's Alertmanager webhook, as Alertmanager (v4) would; throws unless it is accepted. */
+export async function postFiringAlert(
+  controlPlaneUrl: string,
+  webhookToken: string,
+  alert: { receiver: string; labels: Record<string, string>; startsAt: Date; fingerprint: string },
+): Promise<void> {
+  const notification = {
+    version: '4',
+    receiver: alert.receiver,
+    status: 'firing',
+    groupKey: `{}:{fingerprint="${alert.fingerprint}"}`,
+    truncatedAlerts: 0,
+    groupLabels: {},
+    commonLabels: alert.labels,
+    commonAnnotations: {},
+    externalURL: 'http://127.0.0.1:9093',
+    alerts: [
+      { status: 'firing', labels: alert.labels, annotations: {}, startsAt: alert.startsAt.toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: alert.fingerprint },
+    ],
+  };
+  const response = await fetch(`${controlPlaneUrl}/api/v1/alerts/alertmanager`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${webhookToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(notification),
+  });
+  if (!response.ok) throw new Error(`the control plane refused the alert: ${response.status} ${(await response.text()).slice(0, 300)}`);
+}

@@ -1,4 +1,5 @@
 // Scores a benchmark run: the only code that reads the truths.
+import { percentile } from '../support';
 import type { CaseTruth, Dataset, TimeMode } from './case';
 import type { CaseRun } from './run-case';
 import { scoreRankings, type MethodScores } from './scoring';
@@ -96,7 +97,7 @@ export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, run
         ac1: mean(members.map((run) => Number(run.ranking[0] === data.truths.get(run.id)!.service))),
       };
     }),
-    latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: latencies.at(-1) ?? null },
+    latencyMs: { p50: latencies.length ? percentile(latencies, 0.5) : null, p95: latencies.length ? percentile(latencies, 0.95) : null, max: latencies.at(-1) ?? null },
     vmQueriesPerDiagnosis: { mean: queries.length ? mean(queries) : null, max: queries.length ? Math.max(...queries) : null },
     perCase: runs.map((run) => ({ ...run, truth: data.truths.get(run.id) ?? null })),
   };
@@ -104,9 +105,4 @@ export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, run
 
 function mean(values: readonly number[]): number {
   return values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0;
-}
-
-function percentile(sorted: readonly number[], fraction: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }

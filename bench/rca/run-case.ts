@@ -4,6 +4,7 @@
 // The reference methods then rank the very samples VictoriaMetrics holds for the slot.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnalysisHypothesis, Database, Kysely } from '@sre/db';
+import { postFiringAlert } from '../support';
 import type { CaseGroup, RcaCase, TimeMode } from './case';
 import { baro, nsigma, randomRanking } from './reference-methods';
 import { exportSamples, exposition, importSamples } from './victoriametrics-io';
@@ -78,7 +79,7 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     await importSamples(context.victoriaMetricsUrl, text);
 
     const fingerprint = `${context.runId}${slot.toString(16).padStart(6, '0')}`;
-    await postAlert(context, rcaCase.alert.labels, new Date((at + shift) * 1000), fingerprint);
+    await postFiringAlert(context.controlPlaneUrl, context.webhookToken, { receiver: 'bench-rca', labels: rcaCase.alert.labels, startsAt: new Date((at + shift) * 1000), fingerprint });
     const outcome = await waitForAnalysis(context.db, fingerprint, 60_000);
     run.latencyMs = outcome.latencyMs;
     run.verdict = outcome.verdict;
@@ -102,27 +103,6 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     run.error = error instanceof Error ? error.message : String(error);
   }
   return run;
-}
-
-async function postAlert(context: CaseContext, labels: Record<string, string>, startsAt: Date, fingerprint: string): Promise<void> {
-  const notification = {
-    version: '4',
-    receiver: 'bench-rca',
-    status: 'firing',
-    groupKey: `{}:{fingerprint="${fingerprint}"}`,
-    truncatedAlerts: 0,
-    groupLabels: {},
-    commonLabels: labels,
-    commonAnnotations: {},
-    externalURL: 'http://127.0.0.1:9093',
-    alerts: [{ status: 'firing', labels, annotations: {}, startsAt: startsAt.toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint }],
-  };
-  const response = await fetch(`${context.controlPlaneUrl}/api/v1/alerts/alertmanager`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${context.webhookToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(notification),
-  });
-  if (!response.ok) throw new Error(`the control plane refused the alert: ${response.status} ${(await response.text()).slice(0, 300)}`);
 }
 
 interface StoredOutcome {

@@ -33,7 +33,7 @@ interface Candidate {
  * Percentiles of one measurement are one signal, not three: `latency_p90_seconds`,
  * `latency_p99_seconds` (and a summary's quantile series, which share a name) move together.
  */
-export const metricFamilyOf = (metric: string) => metric.replace(/_p\d{2,3}(?=_|$)/, '');
+const metricFamilyOf = (metric: string) => metric.replace(/_p\d{2,3}(?=_|$)/, '');
 
 // A series counts as changed from this many robust spreads; below it, it is noise.
 const changedDeviation = 3;

@@ -39,7 +39,7 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
     score: strongest.deviation,
     direction: strongest.value >= normal.median ? 'up' : 'down',
     onset: new Date(onset.seconds * 1000),
-    baseline: windowStatistics(points, windows.baseline)!,
-    anomaly: windowStatistics(points, windows.anomaly)!,
+    baseline: windowStatistics(baselineValues, windows.baseline)!,
+    anomaly: windowStatistics(anomalyPoints.map(([, value]) => value), windows.anomaly)!,
   };
 }

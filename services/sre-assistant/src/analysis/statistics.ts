@@ -9,9 +9,8 @@ export function valuesIn(points: ReadonlyArray<readonly [seconds: number, value:
   return points.filter(([seconds, value]) => seconds >= from && seconds <= to && Number.isFinite(value)).map(([seconds, value]) => [seconds, value]);
 }
 
-/** What a person checking the evidence wants to see of a window: centre, spread and extremes. Null without samples. */
-export function windowStatistics(points: ReadonlyArray<readonly [seconds: number, value: number]>, window: TimeWindow): WindowStatistics | null {
-  const values = valuesIn(points, window).map(([, value]) => value);
+/** What a person checking the evidence wants to see of a window's values: centre, spread and extremes. Null without values. */
+export function windowStatistics(values: readonly number[], window: TimeWindow): WindowStatistics | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
