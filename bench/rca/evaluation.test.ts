@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from './case';
+import { evaluate } from './evaluation';
+import type { CaseRun } from './run-case';
+
+const run = (id: string, overrides: Partial<CaseRun>): CaseRun => ({
+  id,
+  kind: 'fault',
+  scenario: 'day-1',
+  faultType: 'cpu_contention',
+  alertMetric: 'latency',
+  alertFired: true,
+  ranking: ['a', 'b'],
+  hypotheses: [],
+  verdict: 'likely_cause',
+  confidence: 0.6,
+  latencyMs: 100,
+  vmQueries: 2,
+  samplesLoaded: 10,
+  references: { baro: ['b', 'a'], nsigma: ['a'], random: ['b', 'a'] },
+  error: null,
+  ...overrides,
+});
+
+const data: Dataset = {
+  format: 'nezha',
+  groups: new Map(),
+  cases: [],
+  truths: new Map([
+    ['f1', { service: 'a', indicator: null }],
+    ['f2', { service: 'a', indicator: null }],
+    ['f3', { service: 'a', indicator: null }],
+    ['f4', { service: 'a', indicator: null }],
+  ]),
+};
+
+describe('evaluate', () => {
+  const evaluation = evaluate('dev', data, 'inject', [
+    run('f1', {}),
+    // Inconclusive names no cause, whatever it listed.
+    run('f2', { verdict: 'inconclusive' }),
+    // A failed case counts as an empty answer for every method.
+    run('f3', { error: 'no samples', verdict: null, confidence: null, latencyMs: null, vmQueries: null }),
+    // A code fault: in the overall figures, not in the resource faults.
+    run('f4', { faultType: 'exception' }),
+    run('n1', { kind: 'normal', faultType: null, verdict: 'inconclusive' }),
+    run('n2', { kind: 'normal', faultType: null }),
+  ]);
+
+  it('scores an inconclusive or failed answer as empty, and counts the failure', () => {
+    expect(evaluation.methods.assistant).toMatchObject({ cases: 4, ac1: 0.5, emptyRate: 0.5 });
+    expect(evaluation.methods.baro).toMatchObject({ cases: 4, ac1: 0, ac3: 0.75, emptyRate: 0.25 });
+    expect(evaluation.failedCases).toBe(1);
+    expect(evaluation.inconclusiveOnFaults).toBe(0.25);
+  });
+
+  it('reports resource faults apart from code faults, and specificity on the windows without a fault', () => {
+    expect(evaluation.resourceFaults!.assistant).toMatchObject({ cases: 3, ac1: 1 / 3 });
+    expect(Object.keys(evaluation.byFaultType)).toEqual(['cpu_contention', 'exception']);
+    expect(evaluation.specificity).toEqual({ assistant: 0.5, baro: 0, nsigma: 0, random: 0 });
+    expect(evaluation.perCase.find((entry) => entry.id === 'n1')!.truth).toBeNull();
+    expect(evaluation.latencyMs).toEqual({ p50: 100, p95: 100, max: 100 });
+  });
+});
