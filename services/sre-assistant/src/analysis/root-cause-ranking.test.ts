@@ -64,6 +64,17 @@ describe('rankRootCauses', () => {
     expect(withoutGraph.hypotheses[0]!.score).toBe(withoutGraph.hypotheses[1]!.score);
   });
 
+  it('discounts a caller explained by a dependency two hops away, even when the one between did not change', () => {
+    // frontend → checkout → payment: payment's latency explains the frontend's, checkout stayed calm.
+    const latency = [series(frontend, 'request_latency_seconds', 0.05, 0.5), series(payment, 'request_latency_seconds', 0.05, 0.5)];
+    const ranking = rankRootCauses(latency, entities, windows);
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment', 'frontend']);
+    expect(ranking.hypotheses[1]!.score).toBeCloseTo(ranking.hypotheses[0]!.score / 2, 1);
+    // A dependency cycle ends the walk instead of looping.
+    const cyclic = [{ ...frontend, dependsOn: ['checkout'] }, { ...checkout, dependsOn: ['frontend', 'payment'] }, payment, catalog];
+    expect(rankRootCauses(latency, cyclic, windows).hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment', 'frontend']);
+  });
+
   it('combines an entity’s metrics: three moderate changes outrank one large one', () => {
     const ranking = rankRootCauses(
       [

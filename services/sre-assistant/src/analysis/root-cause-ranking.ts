@@ -42,8 +42,8 @@ const changedDeviation = 3;
 // one enormous deviation (a metric that was flat) from outweighing three clear ones.
 const metricsCombined = 3;
 // Latency, errors and traffic travel up the call graph: a caller's slow responses are explained
-// by a slow dependency. When a dependency changed at least half as much, the caller's own score
-// is discounted by this factor.
+// by a slow dependency, however deep. When any dependency, direct or not, changed at least half
+// as much, the caller's own score is discounted by this factor.
 const propagatingKinds: ReadonlySet<FaultKind> = new Set(['latency', 'errors', 'traffic']);
 const explainedDiscount = 0.5;
 const explainingShare = 0.5;
@@ -82,9 +82,10 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     return { entity, signals, score: signals.slice(0, metricsCombined).reduce((sum, signal) => sum + Math.log1p(signal.change.score), 0) };
   });
   const raw = new Map(candidates.map((candidate) => [candidate.entity.name, candidate.score]));
+  const dependenciesOf = transitiveDependencies(entities);
   for (const candidate of candidates) {
     const symptomsOnly = candidate.signals.slice(0, metricsCombined).every((signal) => propagatingKinds.has(signal.kind));
-    const explained = candidate.entity.dependsOn.some((name) => (raw.get(name) ?? 0) >= explainingShare * candidate.score);
+    const explained = [...dependenciesOf(candidate.entity.name)].some((name) => (raw.get(name) ?? 0) >= explainingShare * candidate.score);
     if (candidate.score > 0 && symptomsOnly && explained) candidate.score *= explainedDiscount;
   }
 
@@ -100,6 +101,28 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const verdict: AnalysisVerdict = (ranked[0]?.score ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
   const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total)));
   return { verdict, hypotheses, comparedSeries, changedSeries };
+}
+
+/**
+ * Everything an entity depends on, directly or through others (a slow database slows the API
+ * that calls it and the gateway in front of that). Each entity's set is computed once, on demand.
+ */
+function transitiveDependencies(entities: readonly Entity[]): (name: string) => ReadonlySet<string> {
+  const direct = new Map(entities.map((entity) => [entity.name, entity.dependsOn]));
+  const memo = new Map<string, Set<string>>();
+  return (name) => {
+    const known = memo.get(name);
+    if (known) return known;
+    const reached = new Set<string>();
+    const pending = [...(direct.get(name) ?? [])];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (next === name || reached.has(next)) continue;
+      reached.add(next);
+      pending.push(...(direct.get(next) ?? []));
+    }
+    memo.set(name, reached);
+    return reached;
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seriesChange } from './series-change';
+import { seriesChange, stepsPerSample } from './series-change';
 import { analysisWindows } from './windows';
 
 const alertStart = new Date('2026-03-01T12:00:00Z');
@@ -35,6 +35,17 @@ describe('seriesChange', () => {
     expect(change.score).toBeLessThan(3);
   });
 
+  it('does not count one coarse sample repeated at every step as held, but counts two', () => {
+    // Scraped every five minutes: the range query repeats each sample five times.
+    const everyFive = (shifted: (sampleMinute: number) => boolean) =>
+      series((minute) => {
+        const sampleMinute = Math.floor(minute / 5) * 5;
+        return 50 + noise(sampleMinute) + (shifted(sampleMinute) ? 500 : 0);
+      });
+    expect(seriesChange(everyFive((sampleMinute) => sampleMinute === 0), windows)!.score).toBeLessThan(3);
+    expect(seriesChange(everyFive((sampleMinute) => sampleMinute >= 0), windows)!.score).toBeGreaterThan(100);
+  });
+
   it('does not count a slow drift that was already under way as a change at the alert', () => {
     const change = seriesChange(series((minute) => 50 + 0.05 * (minute + 185) + noise(minute)), windows)!;
     expect(change.score).toBeLessThan(3);
@@ -58,5 +69,18 @@ describe('seriesChange', () => {
     expect(Number.isFinite(change.score)).toBe(true);
     expect(change.score).toBeGreaterThan(5);
     expect(Number.isFinite(change.baseline.mean)).toBe(true);
+  });
+});
+
+describe('stepsPerSample', () => {
+  it('is the shortest run of one value between two changes', () => {
+    expect(stepsPerSample([1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4])).toBe(5);
+    expect(stepsPerSample([1, 1, 2, 2, 2, 3, 4, 4])).toBe(1);
+  });
+
+  it('ignores the runs cut by the window edges, and is one for a series that never changes', () => {
+    expect(stepsPerSample([7, 8, 8, 8, 9])).toBe(3);
+    expect(stepsPerSample([5, 5, 5, 5])).toBe(1);
+    expect(stepsPerSample([])).toBe(1);
   });
 });

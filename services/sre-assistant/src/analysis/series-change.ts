@@ -5,7 +5,7 @@ import type { AnalysisWindows } from './windows';
 
 /** How one series changed from its baseline in the anomaly window. */
 export interface SeriesChange {
-  /** Robust deviations from the baseline that the series held for two consecutive points (or holds at its newest). */
+  /** Robust deviations from the baseline that the series held for two consecutive samples (or holds at its newest). */
   score: number;
   direction: 'up' | 'down';
   /** The first point of the anomaly window that was already far from normal: when the change began. */
@@ -29,9 +29,11 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
   if (baselineValues.length < minimumBaselinePoints || anomalyPoints.length === 0) return null;
   const normal = robustBaseline(baselineValues)!;
   const deviations = anomalyPoints.map(([seconds, value]) => ({ seconds, value, deviation: robustDeviation(value, normal) }));
-  // A change must hold: one scrape's outlier followed by normal values is not a fault. The newest
-  // point has no successor yet, so a change that is still going on counts from its first point.
-  const held = deviations.map((point, index) => ({ ...point, deviation: Math.min(point.deviation, deviations[index + 1]?.deviation ?? point.deviation) }));
+  // A change must hold: one scrape's outlier followed by normal values is not a fault, so a point
+  // counts only as far as the next sample agrees. The newest sample has no successor yet, so a
+  // change that is still going on counts from its first sample.
+  const span = stepsPerSample(baselineValues) + 1;
+  const held = deviations.map((point, index) => ({ ...point, deviation: Math.min(...deviations.slice(index, index + span).map((next) => next.deviation)) }));
   const strongest = held.reduce((best, point) => (point.deviation > best.deviation ? point : best));
   const threshold = Math.min(onsetDeviation, strongest.deviation);
   const onset = deviations.find((point) => point.deviation >= threshold) ?? strongest;
@@ -42,4 +44,22 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
     baseline: windowStatistics(baselineValues, windows.baseline)!,
     anomaly: windowStatistics(anomalyPoints.map(([, value]) => value), windows.anomaly)!,
   };
+}
+
+/**
+ * How many analysis steps one sample of the series spans. A range query repeats a series' last
+ * sample at every step until the next arrives, so a series scraped every five minutes shows each
+ * value five times at a one-minute step. The shortest run of one value between two changes in the
+ * baseline is that span; a series that changes value from step to step, or never, spans one.
+ */
+export function stepsPerSample(values: readonly number[]): number {
+  let shortest = Number.POSITIVE_INFINITY;
+  let runStart = 0;
+  for (let index = 1; index < values.length; index++) {
+    if (values[index] === values[index - 1]) continue;
+    // The first run may have begun before the window: only runs with a change at both ends count.
+    if (runStart > 0) shortest = Math.min(shortest, index - runStart);
+    runStart = index;
+  }
+  return Number.isFinite(shortest) ? shortest : 1;
 }
