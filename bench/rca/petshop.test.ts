@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../support';
 import type { Dataset } from './case';
-import { metricName, parseGraph, parseMetrics, readPetshop } from './petshop';
+import { metricName, parseGraph, parseMetrics, readPetshop, withHistory } from './petshop';
 import { writeSyntheticPetshop, type SyntheticPetshop } from './testing/synthetic-datasets';
 
 const minute = 60;
@@ -49,9 +49,36 @@ describe('readPetshop on a synthetic scenario', () => {
       expect(planted.components).toContain(series.labels.service);
     }
     const withBlank = group.series.find((series) => series.labels.__name__ === 'requests_sum' && series.labels.service === planted.components.at(-1));
-    expect(withBlank!.points.map(([time]) => time)).toEqual([1, 2, 3, 4].map((row) => planted.issues[0]!.dataRange.start + row * 5 * minute));
+    const issueStart = planted.issues[0]!.dataRange.start;
+    const ownTimes = (points: Array<[number, number]>) => points.map(([time]) => time).filter((time) => time >= issueStart);
+    expect(ownTimes(withBlank!.points)).toEqual([1, 2, 3, 4].map((row) => issueStart + row * 5 * minute));
     const complete = group.series.find((series) => series.labels.__name__ === 'latency_p90' && series.labels.service === planted.components[0]);
-    expect(complete!.points).toHaveLength(5);
+    expect(ownTimes(complete!.points)).toHaveLength(5);
+  });
+
+  it("puts the noissue recording ahead of each issue's samples as its history, on the issue's sample grid", () => {
+    const noissueRows = (planted.noissueRange.end - planted.noissueRange.start) / (5 * minute) + 1;
+    for (const issue of planted.issues) {
+      const group = dataset.groups.get(issue.caseId)!;
+      const complete = group.series.find((series) => series.labels.__name__ === 'latency_p90' && series.labels.service === planted.components[0])!;
+      const times = complete.points.map(([time]) => time);
+      expect(times).toHaveLength(noissueRows + 5);
+      expect(times[0]).toBe(issue.dataRange.start - noissueRows * 5 * minute);
+      expect(times.slice(1).every((time, index) => time - times[index]! === 5 * minute)).toBe(true);
+    }
+  });
+
+  it('withHistory keeps series found in only one of the two and refuses tables too short to tell the step', () => {
+    const issue = [{ labels: { __name__: 'latency_p90', service: 'a' }, points: [[1000, 2], [1060, 3]] as Array<[number, number]> }];
+    const history = [
+      { labels: { __name__: 'latency_p90', service: 'a' }, points: [[10, 1], [70, 1]] as Array<[number, number]> },
+      { labels: { __name__: 'latency_p90', service: 'b' }, points: [[70, 5]] as Array<[number, number]> },
+    ];
+    expect(withHistory(issue, history)).toEqual([
+      { labels: { __name__: 'latency_p90', service: 'a' }, points: [[880, 1], [940, 1], [1000, 2], [1060, 3]] },
+      { labels: { __name__: 'latency_p90', service: 'b' }, points: [[940, 5]] },
+    ]);
+    expect(() => withHistory([{ labels: issue[0]!.labels, points: [[1000, 2]] }], [history[1]!])).toThrow(/sample step/);
   });
 
   it('makes one fault case per issue, alerting at the target time with the target as labels', () => {
@@ -69,7 +96,8 @@ describe('readPetshop on a synthetic scenario', () => {
           at: { alert: issue.target.timestamp, inject: issue.target.timestamp },
           fired: true,
         },
-        dataRange: issue.dataRange,
+        // The noissue recording ends one sample step before the issue starts.
+        dataRange: { start: issue.dataRange.start - (planted.noissueRange.end - planted.noissueRange.start) - 5 * minute, end: issue.dataRange.end },
       })),
     );
   });

@@ -2,7 +2,8 @@
 // adjacency matrix and issues (`train/issue_*`, `test/issue_*`), each a short metrics table and
 // the alert it raised; optionally a long fault-free `noissue/` recording. target.json also holds
 // `metadata`, the injection command, which gives the answer away: the schema below keeps only
-// the alert and the root cause, so metadata never leaves the parser.
+// the alert and the root cause, so metadata never leaves the parser. Where a scenario has the
+// noissue recording, it becomes each issue's history (withHistory).
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -46,15 +47,17 @@ export async function readPetshop(directory: string, options: PetshopOptions = {
   for (const scenario of await findScenarios(directory)) {
     const scenarioDirectory = path.join(directory, scenario);
     const graph = await readGraph(path.join(scenarioDirectory, 'graph.csv'));
+    const noissueFile = path.join(scenarioDirectory, 'noissue', 'metrics.csv');
+    const noissue = (await isFile(noissueFile)) ? await readMetrics(noissueFile) : undefined;
     const targets: Target[] = [];
     for (const issue of await findIssues(scenarioDirectory)) {
-      const read = await readIssue(scenario, issue, graph);
+      const read = await readIssue(scenario, issue, graph, noissue);
       targets.push(read.target);
       dataset.groups.set(read.group.id, read.group);
       dataset.cases.push(read.rcaCase);
       dataset.truths.set(read.rcaCase.id, read.truth);
     }
-    const normals = await readNormals(scenario, scenarioDirectory, graph, targets, normalPerGroup);
+    const normals = noissue && readNormals(scenario, noissue, graph, targets, normalPerGroup);
     if (normals) {
       dataset.groups.set(normals.group.id, normals.group);
       dataset.cases.push(...normals.cases);
@@ -148,11 +151,13 @@ async function readIssue(
   scenario: string,
   issue: Issue,
   graph: SystemGraph,
+  noissue: readonly DatasetSeries[] | undefined,
 ): Promise<{ group: CaseGroup; rcaCase: RcaCase; truth: CaseTruth; target: Target }> {
-  const [series, { target, root_cause: rootCause }] = await Promise.all([
+  const [issueSeries, { target, root_cause: rootCause }] = await Promise.all([
     readMetrics(path.join(issue.directory, 'metrics.csv')),
     readTargetFile(path.join(issue.directory, 'target.json')),
   ]);
+  const series = noissue ? withHistory(issueSeries, noissue) : issueSeries;
   const id = `${scenario}/${issue.split}/${issue.name}`;
   const rcaCase: RcaCase = {
     id,
@@ -170,17 +175,15 @@ async function readIssue(
 
 // Fault-free windows of the noissue recording, alerting as the scenario's faults did; a scenario
 // without faults has no alert to mimic, and a group without cases is not made at all.
-async function readNormals(
+function readNormals(
   scenario: string,
-  scenarioDirectory: string,
+  series: DatasetSeries[],
   graph: SystemGraph,
   targets: readonly Target[],
   count: number,
-): Promise<{ group: CaseGroup; cases: RcaCase[] } | undefined> {
-  const file = path.join(scenarioDirectory, 'noissue', 'metrics.csv');
-  if (targets.length === 0 || count <= 0 || !(await isFile(file))) return undefined;
+): { group: CaseGroup; cases: RcaCase[] } | undefined {
+  if (targets.length === 0 || count <= 0) return undefined;
   const id = `${scenario}/noissue`;
-  const series = await readMetrics(file);
   const dataRange = seriesTimeRange(series, id);
   const times = pickNormalTimes(series, dataRange, count);
   if (times.length === 0) return undefined;
@@ -196,6 +199,43 @@ async function readNormals(
     dataRange,
   }));
   return { group: groupOf(id, graph, series), cases };
+}
+
+/**
+ * An issue's table holds minutes of data; a production store holds the weeks before. The
+ * scenario's fault-free recording stands in for them: shifted to end one sample step before the
+ * issue's first sample, so both sit on one grid, and put ahead of the issue's own samples. The
+ * recording was made at another time; a level that differs from the issue's normal one shows as
+ * a change, so this helps only where traffic is alike (docs/rca-benchmark.md has the effect).
+ */
+export function withHistory(issue: readonly DatasetSeries[], history: readonly DatasetSeries[]): DatasetSeries[] {
+  const issueStart = Math.min(...issue.map((series) => series.points[0]![0]));
+  const historyEnd = Math.max(...history.map((series) => series.points.at(-1)![0]));
+  const step = sampleStep(issue.length > 0 ? issue : history);
+  const shift = issueStart - step - historyEnd;
+  const keyOf = (series: DatasetSeries) => `${series.labels.service}\n${series.labels.__name__}`;
+  const merged = new Map(issue.map((series) => [keyOf(series), { labels: series.labels, points: [...series.points] }]));
+  for (const series of history) {
+    const shifted = series.points.map(([time, value]): [number, number] => [time + shift, value]);
+    const existing = merged.get(keyOf(series));
+    if (existing) existing.points = [...shifted, ...existing.points];
+    else merged.set(keyOf(series), { labels: series.labels, points: shifted });
+  }
+  return [...merged.values()];
+}
+
+// The most common gap between consecutive samples of a series.
+function sampleStep(series: readonly DatasetSeries[]): number {
+  const counts = new Map<number, number>();
+  for (const { points } of series) {
+    for (let index = 1; index < points.length; index++) {
+      const gap = points[index]![0] - points[index - 1]![0];
+      counts.set(gap, (counts.get(gap) ?? 0) + 1);
+    }
+  }
+  const [mostCommon] = [...counts].sort(([, left], [, right]) => right - left);
+  if (!mostCommon) throw new Error('cannot tell the sample step of series with fewer than two samples');
+  return mostCommon[0];
 }
 
 async function readGraph(file: string): Promise<SystemGraph> {
