@@ -79,3 +79,60 @@ export interface EvidenceRecord {
   /** Why evidence is missing or limited (an upstream's error, "truncated at 500 series"). */
   detail: string | null;
 }
+
+/** One tool call of the agent, as recorded: enough for a person to repeat it and check the answer. */
+export interface ToolCallRecord {
+  /** `T1`, `T2`, …: what the answer's claims cite. */
+  id: string;
+  tool: string;
+  /** The arguments the model passed, verbatim. */
+  arguments: unknown;
+  /** `refused`: unknown tool or arguments that failed validation; `error`: the tool or its upstream failed. */
+  status: 'ok' | 'error' | 'refused';
+  /** One line: what came back, or why nothing did. */
+  summary: string;
+  /** True when the tool or the size limit left part of the output out. */
+  truncated: boolean;
+  /** Size of the output the model saw, in bytes of JSON. */
+  outputBytes: number;
+  /** sha256 of that output, hex: ties the record to what the model read. */
+  digest: string;
+  startedAt: string;
+  durationMs: number;
+}
+
+/** A statement of the agent's answer with the tool calls it rests on. */
+export interface GroundedClaim {
+  text: string;
+  /** Cited tool-call ids that exist in the transcript and succeeded. */
+  evidence: string[];
+  /** Cited ids that are not in the transcript, or whose call failed: they support nothing. */
+  rejectedEvidence: string[];
+  /** False when no valid evidence remains: shown as unsupported, never as a finding. */
+  grounded: boolean;
+}
+
+/** The agent's answer after its citations were checked against the transcript. */
+export interface AgentNarrative {
+  summary: GroundedClaim;
+  hypotheses: Array<GroundedClaim & { entity: string | null; confidence: number }>;
+  /** What to check or do next; advice, not findings, so it needs no evidence. */
+  nextSteps: Array<{ action: string; rationale: string }>;
+}
+
+/** How an agent run went, for the analysis row and the metrics. */
+export interface AgentRunFigures {
+  /** `answered`, or why there is no narrative (no model configured, the model failing, …). */
+  narrative: { status: 'answered' | 'unavailable'; reason: string | null };
+  model: string | null;
+  /** Why the tool loop ended. */
+  stoppedBy: 'answer' | 'step_limit' | 'time_limit' | 'token_budget' | 'model_failure' | 'not_run';
+  modelCalls: number;
+  toolCalls: number;
+  /** Cited ids that did not exist or failed, plus claims left with no evidence. */
+  groundingRejections: number;
+  tokens: { input: number; output: number; total: number };
+  /** Estimated from the usage metadata and the configured prices; null when the price is unknown. */
+  costUsd: number | null;
+  latencyMs: number;
+}

@@ -1,5 +1,17 @@
 export * from './schema';
-export type { AnalysisHypothesis, AnalysisVerdict, EvidenceRecord, FaultKind, HypothesisEvidence, SupportingSignal, WindowStatistics } from './analysis';
+export type {
+  AgentNarrative,
+  AgentRunFigures,
+  AnalysisHypothesis,
+  AnalysisVerdict,
+  EvidenceRecord,
+  FaultKind,
+  GroundedClaim,
+  HypothesisEvidence,
+  SupportingSignal,
+  ToolCallRecord,
+  WindowStatistics,
+} from './analysis';
 export { createDb, isDatabaseReachable, type DbOptions } from './create-db';
 export { migrateToLatest, MigrationError } from './migrator';
 export { containsPattern } from './like';

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AnalysisHypothesis, AnalysisVerdict, EvidenceRecord } from './analysis';
+import type { AgentNarrative, AgentRunFigures, AnalysisHypothesis, AnalysisVerdict, EvidenceRecord, ToolCallRecord } from './analysis';
 
 /** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -98,6 +98,11 @@ export interface AiAnalysesTable {
   tokens_out: number | null;
   /** numeric: pg returns it as a string to keep precision. */
   cost_usd: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  /** The agent's grounded answer; null when no model answered (see `agent.narrative`). */
+  narrative: ColumnType<AgentNarrative | null, string | null | undefined, string | null>;
+  /** Every tool call the agent made, in order: what each claim's evidence ids point at. */
+  transcript: ColumnType<ToolCallRecord[], string | undefined, string>;
+  agent: ColumnType<AgentRunFigures | null, string | null | undefined, string | null>;
   started_at: Timestamp;
   completed_at: NullableTimestamp;
   error: string | null;

@@ -26,7 +26,26 @@ describe('loadConfig', () => {
       client: { id: 'sre-assistant', secret: undefined },
       victoriaMetricsUrl: undefined,
       diagnosis: { timeoutSeconds: 60, concurrency: 4, retryLimit: 2 },
+      model: undefined,
+      agent: { maxSteps: 8, timeoutSeconds: 45, tokenBudget: 200_000, toolOutputBytes: 16_000 },
     });
+  });
+
+  it('configures Gemini only with an API key, and refuses bad prices and limits', () => {
+    expect(loadConfig({ ...minimal, GEMINI_MODEL: 'gemini-2.5-pro' }).model).toBeUndefined();
+    expect(loadConfig({ ...minimal, GEMINI_API_KEY: 'k' }).model).toEqual({
+      name: 'gemini-2.5-flash',
+      apiKey: 'k',
+      baseUrl: undefined,
+      timeoutMs: 30_000,
+      maxAttempts: 4,
+      prices: { input: undefined, output: undefined },
+    });
+    expect(problemsOf({ ...minimal, GEMINI_PRICE_INPUT_USD_PER_MTOK: '-1', AGENT_MAX_STEPS: '0', GEMINI_BASE_URL: 'gemini' })).toEqual([
+      'GEMINI_BASE_URL must be an http(s) URL, e.g. https://generativelanguage.googleapis.com',
+      'GEMINI_PRICE_INPUT_USD_PER_MTOK must be a price in US dollars per million tokens, e.g. 0.30',
+      'AGENT_MAX_STEPS must be a whole number from 1 to 50',
+    ]);
   });
 
   it('reads the metrics store and the diagnosis queue settings, refusing nonsense', () => {
@@ -89,6 +108,17 @@ describe('loadConfig', () => {
       DIAGNOSIS_TIMEOUT_SECONDS: '120',
       DIAGNOSIS_CONCURRENCY: '8',
       DIAGNOSIS_RETRY_LIMIT: '3',
+      GEMINI_API_KEY: 'gemini-key',
+      GEMINI_MODEL: 'gemini-2.5-pro',
+      GEMINI_BASE_URL: 'https://gemini-proxy.example.com',
+      GEMINI_TIMEOUT_SECONDS: '20',
+      GEMINI_MAX_ATTEMPTS: '2',
+      GEMINI_PRICE_INPUT_USD_PER_MTOK: '1.25',
+      GEMINI_PRICE_OUTPUT_USD_PER_MTOK: '10',
+      AGENT_MAX_STEPS: '5',
+      AGENT_TIMEOUT_SECONDS: '100',
+      AGENT_TOKEN_BUDGET: '50000',
+      AGENT_TOOL_OUTPUT_BYTES: '8000',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -102,6 +132,8 @@ describe('loadConfig', () => {
       client: { id: 'assistant', secret: 's3cret' },
       victoriaMetricsUrl: 'http://victoriametrics:8428',
       diagnosis: { timeoutSeconds: 120, concurrency: 8, retryLimit: 3 },
+      model: { name: 'gemini-2.5-pro', apiKey: 'gemini-key', baseUrl: 'https://gemini-proxy.example.com', timeoutMs: 20_000, maxAttempts: 2, prices: { input: 1.25, output: 10 } },
+      agent: { maxSteps: 5, timeoutSeconds: 100, tokenBudget: 50_000, toolOutputBytes: 8_000 },
     });
   });
 

@@ -14,6 +14,11 @@ const count = (fallback: number, minimum: number, maximum: number) => {
   return z.coerce.number<string>({ error }).int({ error }).min(minimum, { error }).max(maximum, { error }).default(fallback);
 };
 
+const price = () => {
+  const error = 'must be a price in US dollars per million tokens, e.g. 0.30';
+  return z.coerce.number<string>({ error }).min(0, { error }).optional();
+};
+
 const environmentSchema = z.object({
   NODE_ENV: z.string().default('development'),
   ASSISTANT_PORT: port(8081),
@@ -30,6 +35,17 @@ const environmentSchema = z.object({
   DIAGNOSIS_TIMEOUT_SECONDS: count(60, 5, 3_600),
   DIAGNOSIS_CONCURRENCY: count(4, 1, 64),
   DIAGNOSIS_RETRY_LIMIT: count(2, 0, 10),
+  GEMINI_API_KEY: text('a Gemini API key').optional(),
+  GEMINI_MODEL: text('a Gemini model name, e.g. gemini-2.5-flash').default('gemini-2.5-flash'),
+  GEMINI_BASE_URL: httpUrl('https://generativelanguage.googleapis.com').optional(),
+  GEMINI_TIMEOUT_SECONDS: count(30, 1, 600),
+  GEMINI_MAX_ATTEMPTS: count(4, 1, 10),
+  GEMINI_PRICE_INPUT_USD_PER_MTOK: price(),
+  GEMINI_PRICE_OUTPUT_USD_PER_MTOK: price(),
+  AGENT_MAX_STEPS: count(8, 1, 50),
+  AGENT_TIMEOUT_SECONDS: count(45, 5, 3_600),
+  AGENT_TOKEN_BUDGET: count(200_000, 1_000, 10_000_000),
+  AGENT_TOOL_OUTPUT_BYTES: count(16_000, 1_000, 1_000_000),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -51,6 +67,24 @@ export interface Config {
   readonly victoriaMetricsUrl: string | undefined;
   /** The diagnosis queue: deadline per attempt, tasks at once in this process, retries after the first attempt. */
   readonly diagnosis: { readonly timeoutSeconds: number; readonly concurrency: number; readonly retryLimit: number };
+  /** Gemini; undefined without GEMINI_API_KEY, and the agent then does not run. */
+  readonly model: ModelConfig | undefined;
+  /** Bounds on one agent run; the task's own deadline (DIAGNOSIS_TIMEOUT_SECONDS) still applies. */
+  readonly agent: { readonly maxSteps: number; readonly timeoutSeconds: number; readonly tokenBudget: number; readonly toolOutputBytes: number };
+}
+
+export interface ModelConfig {
+  readonly name: string;
+  /** Never logged. */
+  readonly apiKey: string;
+  /** Another endpoint speaking the Gemini API (a proxy, a test double); undefined for Google's. */
+  readonly baseUrl: string | undefined;
+  /** Deadline of one HTTP call, retries not included. */
+  readonly timeoutMs: number;
+  /** Attempts per call, the first included, on 429 and 5xx. */
+  readonly maxAttempts: number;
+  /** US dollars per million tokens; overrides the built-in table, which knows only some models. */
+  readonly prices: { readonly input: number | undefined; readonly output: number | undefined };
 }
 
 /** Configuration problems, one line per variable, each naming the variable to set. */
@@ -86,6 +120,22 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     client: Object.freeze({ id: env.ASSISTANT_CLIENT_ID, secret: env.ASSISTANT_CLIENT_SECRET }),
     victoriaMetricsUrl: env.VM_URL,
     diagnosis: Object.freeze({ timeoutSeconds: env.DIAGNOSIS_TIMEOUT_SECONDS, concurrency: env.DIAGNOSIS_CONCURRENCY, retryLimit: env.DIAGNOSIS_RETRY_LIMIT }),
+    model: env.GEMINI_API_KEY
+      ? Object.freeze({
+          name: env.GEMINI_MODEL,
+          apiKey: env.GEMINI_API_KEY,
+          baseUrl: env.GEMINI_BASE_URL,
+          timeoutMs: env.GEMINI_TIMEOUT_SECONDS * 1000,
+          maxAttempts: env.GEMINI_MAX_ATTEMPTS,
+          prices: Object.freeze({ input: env.GEMINI_PRICE_INPUT_USD_PER_MTOK, output: env.GEMINI_PRICE_OUTPUT_USD_PER_MTOK }),
+        })
+      : undefined,
+    agent: Object.freeze({
+      maxSteps: env.AGENT_MAX_STEPS,
+      timeoutSeconds: env.AGENT_TIMEOUT_SECONDS,
+      tokenBudget: env.AGENT_TOKEN_BUDGET,
+      toolOutputBytes: env.AGENT_TOOL_OUTPUT_BYTES,
+    }),
   });
 }
 

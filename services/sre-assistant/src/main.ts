@@ -4,7 +4,7 @@ import { closeOnSignals, createLogger, serve } from '@sre/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createVictoriaMetricsClient } from '@sre/victoriametrics';
 import { createAlertDiagnoser } from './analysis/alert-diagnoser';
-import { createDiagnosisWorker } from './analysis/diagnosis-worker.service';
+import { createTaskWorker } from './investigation/task-worker.service';
 import { createEvidenceCollector } from './analysis/evidence-collector';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -56,7 +56,7 @@ const server = await serve(app, {
   // Tasks in hand finish (or are handed back) before the pool they write with goes away.
   onClose: () => taskQueue.stop().finally(() => db.destroy()),
 });
-await taskQueue.work(createDiagnosisWorker({ db, diagnoser, log }));
+await taskQueue.work(createTaskWorker({ db, diagnoser, log }));
 closeOnSignals(server.close, log, () => {
   draining = true;
 });

@@ -24,8 +24,8 @@ export interface TasksService {
 }
 
 /**
- * Creates and reads diagnosis tasks. Every created task is audited, and an alert diagnosis is
- * queued, in the same transaction: no task without its job, no job without its task.
+ * Creates and reads diagnosis tasks. Every created task is audited and queued in the same
+ * transaction: no task without its job, no job without its task.
  */
 export function createTasksService(db: Kysely<Database>, queue: Pick<TaskQueue, 'enqueue'>): TasksService {
   const createTask = (task: NewTaskRow, action: string, details: Record<string, unknown>, requester: TaskRequester) =>
@@ -34,8 +34,7 @@ export function createTasksService(db: Kysely<Database>, queue: Pick<TaskQueue, 
         throw notFound(`no alert has the id ${task.alert_id}`);
       }
       const row = await insertTask(trx, task);
-      // Free-form investigations get their worker with the LLM agent; until then they stay queued.
-      if (task.kind === 'alert') await queue.enqueue(row.id, trx);
+      await queue.enqueue(row.id, trx);
       await insertAuditEntry(trx, {
         actor: requester.clientId,
         actor_type: 'service',

@@ -1,4 +1,4 @@
-import type { AiAnalysisRow, AnalysisStatus, Database, Kysely, Labels, NewAuditLogEntry, TaskStatus } from '@sre/db';
+import type { AgentNarrative, AgentRunFigures, AiAnalysisRow, AnalysisStatus, Database, Kysely, Labels, NewAuditLogEntry, TaskStatus, ToolCallRecord } from '@sre/db';
 
 // Every function takes the database or a transaction (a Transaction is a Kysely).
 type Executor = Kysely<Database>;
@@ -7,6 +7,8 @@ export interface TaskToWork {
   id: string;
   kind: 'alert' | 'execute';
   status: TaskStatus;
+  /** The request as accepted (POST /diagnostics/alert or /execute body), parsed by the worker. */
+  request: unknown;
   alert: { id: string; labels: Labels; startsAt: Date } | null;
 }
 
@@ -14,12 +16,12 @@ export async function findTaskToWork(db: Executor, taskId: string): Promise<Task
   const row = await db
     .selectFrom('diagnosis_tasks as task')
     .leftJoin('alerts as alert', 'alert.id', 'task.alert_id')
-    .select(['task.id', 'task.kind', 'task.status', 'alert.id as alertId', 'alert.labels', 'alert.starts_at'])
+    .select(['task.id', 'task.kind', 'task.status', 'task.request', 'alert.id as alertId', 'alert.labels', 'alert.starts_at'])
     .where('task.id', '=', taskId)
     .executeTakeFirst();
   if (!row) return undefined;
   const alert = row.alertId && row.labels && row.starts_at ? { id: row.alertId, labels: row.labels, startsAt: row.starts_at } : null;
-  return { id: row.id, kind: row.kind, status: row.status, alert };
+  return { id: row.id, kind: row.kind, status: row.status, request: row.request, alert };
 }
 
 /** Moves a queued (or retried) task to running and counts the attempt; undefined when it already ended. */
@@ -35,7 +37,23 @@ export async function markTaskRunning(db: Executor, taskId: string): Promise<{ a
 
 /** The task's one analysis, (re)started: a retry replaces what a dead attempt left behind. */
 export async function startAnalysis(db: Executor, analysis: AnalysisIdentity): Promise<void> {
-  const fresh = { status: 'running' as const, summary: null, hypotheses: '[]', evidence: '[]', verdict: null, error: null, completed_at: null, engine: analysis.engine };
+  const fresh = {
+    status: 'running' as const,
+    summary: null,
+    hypotheses: '[]',
+    evidence: '[]',
+    verdict: null,
+    narrative: null,
+    transcript: '[]',
+    agent: null,
+    model: null,
+    tokens_in: null,
+    tokens_out: null,
+    cost_usd: null,
+    error: null,
+    completed_at: null,
+    engine: analysis.engine,
+  };
   await db
     .insertInto('ai_analyses')
     .values({ task_id: analysis.taskId, alert_id: analysis.alertId, kind: analysis.kind, ...fresh })
@@ -50,6 +68,10 @@ export interface TaskOutcome {
   hypotheses: AiAnalysisRow['hypotheses'];
   evidence: AiAnalysisRow['evidence'];
   verdict: AiAnalysisRow['verdict'];
+  /** The agent's part: null narrative when it did not answer, `agent` null when it was not asked. */
+  narrative: AgentNarrative | null;
+  transcript: ToolCallRecord[];
+  agent: AgentRunFigures | null;
   error: string | null;
 }
 
@@ -81,6 +103,14 @@ export async function finishTask(db: Executor, analysis: AnalysisIdentity, outco
     hypotheses: JSON.stringify(outcome.hypotheses),
     evidence: JSON.stringify(outcome.evidence),
     verdict: outcome.verdict,
+    narrative: outcome.narrative ? JSON.stringify(outcome.narrative) : null,
+    transcript: JSON.stringify(outcome.transcript),
+    agent: outcome.agent ? JSON.stringify(outcome.agent) : null,
+    // Null, not zero, when no model was asked: nothing was measured.
+    model: outcome.agent?.model ?? null,
+    tokens_in: outcome.agent?.model ? outcome.agent.tokens.input : null,
+    tokens_out: outcome.agent?.model ? outcome.agent.tokens.output : null,
+    cost_usd: outcome.agent?.model ? outcome.agent.costUsd : null,
     error: outcome.error,
     engine: analysis.engine,
   };

@@ -9,9 +9,9 @@ import type { LocalServer } from '../../test/http-server';
 import { jobsOfTask, startAssistant, startTestQueue, type AssistantWithBearer } from '../../test/test-app';
 import { createControlPlaneClient, type InventoryDeviceDetail } from '../integrations/control-plane.client';
 import type { TaskQueue } from '../tasks/task-queue';
-import { createAlertDiagnoser } from './alert-diagnoser';
-import { createDiagnosisWorker, type DiagnosisWorker } from './diagnosis-worker.service';
-import { createEvidenceCollector } from './evidence-collector';
+import { createAlertDiagnoser } from '../analysis/alert-diagnoser';
+import { createTaskWorker, type TaskWorker } from './task-worker.service';
+import { createEvidenceCollector } from '../analysis/evidence-collector';
 
 const log = createLogger('sre-assistant', 'silent');
 // Three minutes ago: a change must hold for two points of the one-minute analysis step to count.
@@ -54,7 +54,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
   let assistant: AssistantWithBearer;
   let victoriaMetrics: RunningVictoriaMetrics;
   let controlPlane: LocalServer;
-  let worker: DiagnosisWorker;
+  let worker: TaskWorker;
 
   beforeAll(async () => {
     assistant = await startAssistant({ scope: 'assistant.diagnose', clients: { 'sre-assistant': assistantClientSecret } });
@@ -65,7 +65,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
       metrics: createVictoriaMetricsClient({ url: victoriaMetrics.url, timeoutMs: 2_000 }),
       inventory: createControlPlaneClient(controlPlaneClientOptions(assistant.issuer.issuer, controlPlane.url)),
     });
-    worker = createDiagnosisWorker({ db: assistant.database.db, diagnoser: createAlertDiagnoser({ collector }), log });
+    worker = createTaskWorker({ db: assistant.database.db, diagnoser: createAlertDiagnoser({ collector }), log });
     await assistant.taskQueue.work(worker);
   }, 30_000);
   afterAll(async () => {
@@ -153,7 +153,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
   });
 
   it('uses the alert labels alone, as partial, when the inventory cannot be reached', async () => {
-    const offline = createDiagnosisWorker({
+    const offline = createTaskWorker({
       db: assistant.database.db,
       diagnoser: createAlertDiagnoser({
         collector: createEvidenceCollector({
@@ -212,7 +212,7 @@ describe('diagnosing while VictoriaMetrics is down', () => {
     const stopped = await startVictoriaMetrics();
     const url = stopped.url;
     await stopped.stop();
-    const worker = createDiagnosisWorker({
+    const worker = createTaskWorker({
       db: assistant.database.db,
       diagnoser: createAlertDiagnoser({ collector: createEvidenceCollector({ metrics: createVictoriaMetricsClient({ url, timeoutMs: 2_000 }), inventory: undefined }) }),
       log,

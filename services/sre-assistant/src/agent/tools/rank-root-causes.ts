@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { AlertDiagnoser } from '../../analysis/alert-diagnoser';
+import { defineTool } from './tool';
+
+const input = z.object({
+  labels: z
+    .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string().max(500))
+    .refine((labels) => Object.keys(labels).length > 0, 'name at least one label')
+    .describe('Labels naming what is affected, as an alert would carry them: {"instance": "web-1:9100"}, {"service": "checkout"}, {"device": "db-1"}'),
+  startsAt: z.iso.datetime({ offset: true }).describe('When the problem began (ISO 8601); the baseline is the three hours before'),
+});
+
+/** The deterministic root-cause ranking (ADR 0009) for an alert-like target, as a tool. */
+export function createRankRootCausesTool(diagnoser: AlertDiagnoser) {
+  return defineTool({
+    name: 'rank_root_causes',
+    description:
+      'Runs the deterministic root-cause ranking: compares every metric of the labelled entity and of what it depends on (from the inventory) with its three-hour baseline, and ranks the entities whose metrics changed most. Returns a verdict (likely_cause or inconclusive) and up to five hypotheses with the exact PromQL of their evidence.',
+    input,
+    async run({ labels, startsAt }, { signal }) {
+      const diagnosis = await diagnoser.diagnose({ labels, startsAt: new Date(startsAt) }, signal);
+      const missing = diagnosis.evidence.filter((record) => record.status === 'missing');
+      return {
+        content: {
+          verdict: diagnosis.verdict,
+          summary: diagnosis.summary,
+          hypotheses: diagnosis.hypotheses.map((hypothesis) => ({
+            rank: hypothesis.rank,
+            entity: hypothesis.entity,
+            kind: hypothesis.kind ?? null,
+            confidence: hypothesis.confidence ?? null,
+            metric: hypothesis.metric,
+            statement: hypothesis.statement,
+            query: hypothesis.evidence.query,
+          })),
+          missingEvidence: missing.map((record) => `${record.description}: ${record.detail ?? 'unavailable'}`),
+        },
+        summary: `${diagnosis.verdict}, ${diagnosis.hypotheses.length} hypothes${diagnosis.hypotheses.length === 1 ? 'is' : 'es'}${diagnosis.hypotheses[0] ? `, first ${diagnosis.hypotheses[0].entity}` : ''}${missing.length ? `; ${missing.length} evidence source(s) missing` : ''}`,
+        truncated: false,
+      };
+    },
+  });
+}
