@@ -5,6 +5,7 @@ import * as alertAcknowledgement from './migrations/0002_alert_acknowledgement';
 import * as oneAnalysisPerTask from './migrations/0003_one_analysis_per_task';
 import * as analysisVerdict from './migrations/0004_analysis_verdict';
 import * as agentAnswer from './migrations/0005_agent_answer';
+import * as taskEvents from './migrations/0006_task_events';
 
 // Migrations are imported, not discovered on disk: the list is checked by the compiler and
 // works the same under tsx, vitest and a bundler.
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003_one_analysis_per_task': oneAnalysisPerTask,
   '0004_analysis_verdict': analysisVerdict,
   '0005_agent_answer': agentAnswer,
+  '0006_task_events': taskEvents,
 };
 
 export class MigrationError extends Error {

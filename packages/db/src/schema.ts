@@ -108,6 +108,18 @@ export interface AiAnalysesTable {
   error: string | null;
 }
 
+/** One step of a running task, for live progress: `detail` is a ToolCallRecord for `tool_call`, `{ step }` for `thinking`. */
+export interface TaskEventsTable {
+  id: Generated<string>;
+  task_id: string;
+  at: Generated<Date>;
+  type: TaskEventType;
+  detail: ColumnType<TaskEventDetail, string, string>;
+}
+
+export type TaskEventType = 'thinking' | 'tool_call' | 'answering';
+export type TaskEventDetail = ToolCallRecord | { step: number } | Record<string, never>;
+
 export interface AuditLogTable {
   id: Generated<string>;
   at: Timestamp;
@@ -128,6 +140,7 @@ export interface Database {
   alerts: AlertsTable;
   diagnosis_tasks: DiagnosisTasksTable;
   ai_analyses: AiAnalysesTable;
+  task_events: TaskEventsTable;
   audit_log: AuditLogTable;
 }
 
@@ -140,4 +153,5 @@ export type AlertRow = Selectable<AlertsTable>;
 export type DiagnosisTaskRow = Selectable<DiagnosisTasksTable>;
 export type AiAnalysisRow = Selectable<AiAnalysesTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type TaskEventRow = Selectable<TaskEventsTable>;
 export type NewAuditLogEntry = Insertable<AuditLogTable>;

@@ -4,10 +4,15 @@ import { closeOnSignals, createLogger, serve } from '@sre/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createVictoriaMetricsClient } from '@sre/victoriametrics';
 import { createAlertDiagnoser } from './analysis/alert-diagnoser';
-import { createTaskWorker } from './investigation/task-worker.service';
+import { createTaskWorker, type Investigator } from './investigation/task-worker.service';
 import { createEvidenceCollector } from './analysis/evidence-collector';
 import { createApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type Config, type ModelConfig } from './config';
+import { runAgent } from './agent/agent-loop';
+import { pricesFor } from './agent/model/cost';
+import { createGeminiModel } from './agent/model/gemini-model';
+import { defaultToolLimits } from './agent/tools/limits';
+import { createToolRegistry } from './agent/tools/registry';
 import { createControlPlaneClient } from './integrations/control-plane.client';
 import { createTaskQueue } from './tasks/task-queue';
 
@@ -44,6 +49,19 @@ const controlPlane = config.client.secret
 const metrics = config.victoriaMetricsUrl ? createVictoriaMetricsClient({ url: config.victoriaMetricsUrl }) : undefined;
 if (!metrics) log.warn('VM_URL is not set: diagnoses will complete as partial, without metric evidence');
 const diagnoser = createAlertDiagnoser({ collector: createEvidenceCollector({ metrics, inventory: controlPlane }) });
+
+// The agent: Gemini with the read-only tools whose integrations are configured.
+function createInvestigator(modelConfig: ModelConfig): Investigator {
+  const model = createGeminiModel(modelConfig, (notice) => log.warn({ model: modelConfig.name, ...notice }, 'the model call is retried'));
+  const { tools } = createToolRegistry({ metrics, inventory: controlPlane, diagnoser, limits: defaultToolLimits });
+  const prices = pricesFor(modelConfig.name, modelConfig.prices);
+  if (!prices) log.warn({ model: modelConfig.name }, 'no price is known for this model: costs are reported as unknown (set GEMINI_PRICE_*_USD_PER_MTOK)');
+  const limits = { maxSteps: config.agent.maxSteps, timeoutMs: config.agent.timeoutSeconds * 1000, tokenBudget: config.agent.tokenBudget, toolOutputBytes: config.agent.toolOutputBytes };
+  return (request, signal, onEvent) => runAgent({ model, tools, limits, prices, onEvent }, request, signal);
+}
+
+const investigator = config.model ? createInvestigator(config.model) : undefined;
+if (!investigator) log.warn('GEMINI_API_KEY is not set: diagnoses come from the deterministic engine alone, and free-form questions cannot be answered');
 const taskQueue = createTaskQueue({ connectionString: config.databaseUrl, log, ...config.diagnosis });
 await taskQueue.start();
 
@@ -56,7 +74,7 @@ const server = await serve(app, {
   // Tasks in hand finish (or are handed back) before the pool they write with goes away.
   onClose: () => taskQueue.stop().finally(() => db.destroy()),
 });
-await taskQueue.work(createTaskWorker({ db, diagnoser, log }));
+await taskQueue.work(createTaskWorker({ db, diagnoser, investigator, log }));
 closeOnSignals(server.close, log, () => {
   draining = true;
 });

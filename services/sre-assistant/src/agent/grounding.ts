@@ -3,6 +3,7 @@
 // calls exist and succeeded. A claim left with no valid evidence is kept but marked unsupported.
 import { z } from 'zod';
 import type { AgentNarrative, GroundedClaim, ToolCallRecord } from '@sre/db';
+import { jsonSchemaOf } from './tools/tool';
 
 const evidence = z.array(z.string().max(20)).max(20).describe('Ids of the tool calls whose results support this, e.g. ["T2", "T5"]');
 
@@ -32,7 +33,7 @@ export const answerSchema = z.object({
 export type AgentAnswer = z.infer<typeof answerSchema>;
 
 /** answerSchema as JSON Schema, for the model request. */
-export const answerJsonSchema = z.toJSONSchema(answerSchema, { target: 'draft-2020-12', io: 'input' });
+export const answerJsonSchema = jsonSchemaOf(answerSchema);
 
 /** Checks every citation against the transcript; rejections count bad citations and claims left with none. */
 export function groundAnswer(answer: AgentAnswer, transcript: readonly ToolCallRecord[]): { narrative: AgentNarrative; rejections: number } {

@@ -1,4 +1,4 @@
-import type { AgentNarrative, AgentRunFigures, AiAnalysisRow, AnalysisStatus, Database, Kysely, Labels, NewAuditLogEntry, TaskStatus, ToolCallRecord } from '@sre/db';
+import type { AgentNarrative, AgentRunFigures, AiAnalysisRow, AnalysisStatus, Database, Kysely, Labels, NewAuditLogEntry, TaskEventType, TaskStatus, ToolCallRecord } from '@sre/db';
 
 // Every function takes the database or a transaction (a Transaction is a Kysely).
 type Executor = Kysely<Database>;
@@ -124,4 +124,9 @@ export async function finishTask(db: Executor, analysis: AnalysisIdentity, outco
 
 export async function insertAuditEntry(db: Executor, entry: NewAuditLogEntry): Promise<void> {
   await db.insertInto('audit_log').values(entry).execute();
+}
+
+/** Records one step of a running task, for the control plane's live view. */
+export async function insertTaskEvent(db: Executor, taskId: string, event: { type: TaskEventType; detail: object }): Promise<void> {
+  await db.insertInto('task_events').values({ task_id: taskId, type: event.type, detail: JSON.stringify(event.detail) }).execute();
 }

@@ -1,16 +1,16 @@
 import type { components } from '@sre/contracts/assistant-api';
 import type { AgentRunFigures, Database, Kysely } from '@sre/db';
 import type { Logger } from '@sre/service-kit';
-import type { AgentOutcome, AgentRequest } from '../agent/agent-loop';
+import type { AgentEvent, AgentOutcome, AgentRequest } from '../agent/agent-loop';
 import type { AlertDiagnoser, Diagnosis } from '../analysis/alert-diagnoser';
 import { executeRequest } from '../execute/execute.input';
-import { findTaskToWork, finishTask, insertAuditEntry, markTaskRunning, startAnalysis, type AnalysisIdentity, type TaskOutcome, type TaskToWork } from './analyses.repository';
+import { findTaskToWork, finishTask, insertAuditEntry, insertTaskEvent, markTaskRunning, startAnalysis, type AnalysisIdentity, type TaskOutcome, type TaskToWork } from './analyses.repository';
 
 /** The name analyses carry in `ai_analyses.engine`; bumped when the method changes. */
 export const deterministicEngine = 'deterministic-v2';
 
-/** Runs the LLM agent on a question; absent when no model is configured. */
-export type Investigator = (request: AgentRequest, signal: AbortSignal) => Promise<AgentOutcome>;
+/** Runs the LLM agent on a question, telling `onEvent` each step; absent when no model is configured. */
+export type Investigator = (request: AgentRequest, signal: AbortSignal, onEvent: (event: AgentEvent) => void) => Promise<AgentOutcome>;
 
 export interface TaskWorker {
   /**
@@ -62,18 +62,32 @@ export function createTaskWorker(dependencies: { db: Kysely<Database>; diagnoser
       return finished;
     });
 
-  const ask = async (request: AgentRequest, signal: AbortSignal): Promise<AgentOutcome> => (investigator ? investigator(request, signal) : notAsked(noModel));
+  // The agent's steps go to task_events as they happen, one after another. Progress is a view:
+  // a write that fails is logged, and the task goes on (the transcript is the record).
+  const ask = async (taskId: string, request: AgentRequest, signal: AbortSignal): Promise<AgentOutcome> => {
+    if (!investigator) return notAsked(noModel);
+    let written = Promise.resolve();
+    const onEvent = (event: AgentEvent) => {
+      const detail = event.type === 'tool_call' ? event.record : event.type === 'thinking' ? { step: event.step } : {};
+      written = written.then(() => insertTaskEvent(db, taskId, { type: event.type, detail })).catch((error: unknown) => log.warn({ err: error, taskId }, 'a progress event was not recorded'));
+    };
+    try {
+      return await investigator(request, signal, onEvent);
+    } finally {
+      await written;
+    }
+  };
 
   async function workAlert(task: TaskToWork & { alert: NonNullable<TaskToWork['alert']> }, signal: AbortSignal): Promise<TaskOutcome> {
     const diagnosis = await diagnoser.diagnose({ labels: task.alert.labels, startsAt: task.alert.startsAt }, signal);
-    const agent = await ask({ question: alertQuestion, context: alertContext(task.alert, diagnosis) }, signal);
+    const agent = await ask(task.id, { question: alertQuestion, context: alertContext(task.alert, diagnosis) }, signal);
     return withDiagnosis(diagnosis, agent);
   }
 
   async function workQuestion(task: TaskToWork, request: ExecuteRequest, signal: AbortSignal): Promise<TaskOutcome> {
     const diagnosis = task.alert ? await diagnoser.diagnose({ labels: task.alert.labels, startsAt: task.alert.startsAt }, signal) : undefined;
     const context = [...(task.alert && diagnosis ? alertContext(task.alert, diagnosis) : []), ...questionContext(request)];
-    const agent = await ask({ question: request.question, context }, signal);
+    const agent = await ask(task.id, { question: request.question, context }, signal);
     if (diagnosis) return withDiagnosis(diagnosis, agent);
     if (!agent.narrative) return { ...failure(`the question could not be answered: ${agent.figures.narrative.reason ?? 'no answer'}`), transcript: agent.transcript, agent: agent.figures };
     return {

@@ -45,5 +45,11 @@ export const defineTool = <Input extends z.ZodType>(tool: AgentTool<Input>): Age
 
 /** The function declaration Gemini receives for a tool: its name, description and argument schema. */
 export function functionDeclarationOf(tool: AgentTool): { name: string; description: string; parametersJsonSchema: unknown } {
-  return { name: tool.name, description: tool.description, parametersJsonSchema: z.toJSONSchema(tool.input, { target: 'draft-2020-12', io: 'input' }) };
+  return { name: tool.name, description: tool.description, parametersJsonSchema: jsonSchemaOf(tool.input) };
+}
+
+/** A zod schema as the JSON Schema Gemini takes: the input side, without the `$schema` dialect key it does not document. */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
+  return jsonSchema;
 }

@@ -1,0 +1,18 @@
+/** How much one tool call may return: every tool result is cut to these, and says so. */
+export interface ToolLimits {
+  /** Series per metrics answer. */
+  maxSeries: number;
+  /** Points shown per series; the summary statistics cover all of them. */
+  maxPointsPerSeries: number;
+  /** The longest time window a metrics tool accepts. */
+  maxRangeHours: number;
+  /** Entries per list: label names or values, devices, a device's dependencies. */
+  maxItems: number;
+}
+
+export const defaultToolLimits: Readonly<ToolLimits> = Object.freeze({
+  maxSeries: 20,
+  maxPointsPerSeries: 30,
+  maxRangeHours: 24,
+  maxItems: 50,
+});

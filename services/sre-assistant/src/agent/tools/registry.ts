@@ -1,0 +1,46 @@
+import type { VictoriaMetricsClient } from '@sre/victoriametrics';
+import type { AlertDiagnoser } from '../../analysis/alert-diagnoser';
+import type { ControlPlaneClient } from '../../integrations/control-plane.client';
+import { createFindMetricSeriesTool } from './find-metric-series';
+import { createGetDeviceTool } from './get-device';
+import type { ToolLimits } from './limits';
+import { createListDevicesTool } from './list-devices';
+import { createListMetricLabelsTool } from './list-metric-labels';
+import { createQueryMetricsInstantTool } from './query-metrics-instant';
+import { createQueryMetricsRangeTool } from './query-metrics-range';
+import { createRankRootCausesTool } from './rank-root-causes';
+import type { AgentTool } from './tool';
+
+export interface ToolRegistryDependencies {
+  /** Undefined when VM_URL is not set: no metrics tools. */
+  metrics?: VictoriaMetricsClient;
+  /** Undefined when the assistant cannot call the control plane: no inventory tools. */
+  inventory?: Pick<ControlPlaneClient, 'listDevices' | 'getDevice'>;
+  /** The deterministic ranking, offered when metrics are configured (it has nothing to rank without them). */
+  diagnoser?: AlertDiagnoser;
+  limits: ToolLimits;
+}
+
+/** The tools the agent may call, by name. */
+export interface ToolRegistry {
+  tools: AgentTool[];
+  get(name: string): AgentTool | undefined;
+}
+
+/** The read-only tools whose integration is configured, each bounded by `limits`. */
+export function createToolRegistry({ metrics, inventory, diagnoser, limits }: ToolRegistryDependencies): ToolRegistry {
+  const tools: AgentTool[] = [
+    ...(metrics
+      ? [
+          createFindMetricSeriesTool(metrics, limits),
+          createListMetricLabelsTool(metrics, limits),
+          createQueryMetricsInstantTool(metrics, limits),
+          createQueryMetricsRangeTool(metrics, limits),
+        ]
+      : []),
+    ...(inventory ? [createListDevicesTool(inventory, limits), createGetDeviceTool(inventory, limits)] : []),
+    ...(metrics && diagnoser ? [createRankRootCausesTool(diagnoser)] : []),
+  ];
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  return { tools, get: (name) => byName.get(name) };
+}
