@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { AccessTokenVerifier } from '@sre/auth';
 import { isDatabaseReachable, type Database, type Kysely } from '@sre/db';
-import { createHttpMetrics, healthRoutes, requestContext, type Logger } from '@sre/service-kit';
+import { createHttpMetrics, healthRoutes, requestContext, type HttpMetrics, type Logger } from '@sre/service-kit';
 import { authenticate } from './auth/bearer-auth';
 import { diagnosticsRoutes } from './diagnostics/diagnostics.routes';
 import { executeRoutes } from './execute/execute.routes';
@@ -24,6 +24,8 @@ export interface AppDependencies {
   version: string;
   /** True once shutdown has begun, so /readyz turns traffic away. */
   isDraining?: () => boolean;
+  /** The registry /metrics serves; main passes its own so that the agent's metrics join the HTTP ones. */
+  metrics?: HttpMetrics;
 }
 
 // The largest valid body (a 2,000-character question, escaped, plus context) is far below this.
@@ -33,7 +35,7 @@ const bodyLimit = '32kb';
 export function createApp(dependencies: AppDependencies): Express {
   const { db, log, verifyAccessToken, controlPlane, taskQueue, version, isDraining = () => false } = dependencies;
   const tasks = createTasksService(db, taskQueue);
-  const metrics = createHttpMetrics('sre-assistant');
+  const metrics = dependencies.metrics ?? createHttpMetrics('sre-assistant');
 
   const app = express();
   app.disable('x-powered-by');

@@ -1,6 +1,6 @@
 import { createAccessTokenVerifier } from '@sre/auth';
 import { createDb } from '@sre/db';
-import { closeOnSignals, createLogger, serve } from '@sre/service-kit';
+import { closeOnSignals, createHttpMetrics, createLogger, serve } from '@sre/service-kit';
 import packageJson from '../package.json' with { type: 'json' };
 import { createVictoriaMetricsClient } from '@sre/victoriametrics';
 import { createAlertDiagnoser } from './analysis/alert-diagnoser';
@@ -9,6 +9,7 @@ import { createEvidenceCollector } from './analysis/evidence-collector';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config, type ModelConfig } from './config';
 import { runAgent } from './agent/agent-loop';
+import { createAgentMetrics } from './agent/agent-metrics';
 import { pricesFor } from './agent/model/cost';
 import { createGeminiModel } from './agent/model/gemini-model';
 import { defaultToolLimits } from './agent/tools/limits';
@@ -57,16 +58,22 @@ function createInvestigator(modelConfig: ModelConfig): Investigator {
   const prices = pricesFor(modelConfig.name, modelConfig.prices);
   if (!prices) log.warn({ model: modelConfig.name }, 'no price is known for this model: costs are reported as unknown (set GEMINI_PRICE_*_USD_PER_MTOK)');
   const limits = { maxSteps: config.agent.maxSteps, timeoutMs: config.agent.timeoutSeconds * 1000, tokenBudget: config.agent.tokenBudget, toolOutputBytes: config.agent.toolOutputBytes };
-  return (request, signal, onEvent) => runAgent({ model, tools, limits, prices, onEvent }, request, signal);
+  const agentMetrics = createAgentMetrics(httpMetrics.registry, tools.map((tool) => tool.name));
+  return async (request, signal, onEvent) => {
+    const outcome = await runAgent({ model, tools, limits, prices, onEvent }, request, signal);
+    agentMetrics.record(outcome);
+    return outcome;
+  };
 }
 
+const httpMetrics = createHttpMetrics('sre-assistant');
 const investigator = config.model ? createInvestigator(config.model) : undefined;
 if (!investigator) log.warn('GEMINI_API_KEY is not set: diagnoses come from the deterministic engine alone, and free-form questions cannot be answered');
 const taskQueue = createTaskQueue({ connectionString: config.databaseUrl, log, ...config.diagnosis });
 await taskQueue.start();
 
 let draining = false;
-const app = createApp({ db, log, verifyAccessToken, controlPlane, taskQueue, version: packageJson.version, isDraining: () => draining });
+const app = createApp({ db, log, verifyAccessToken, controlPlane, taskQueue, version: packageJson.version, isDraining: () => draining, metrics: httpMetrics });
 const server = await serve(app, {
   host: config.host,
   port: config.port,

@@ -1,6 +1,10 @@
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runAgent, type AgentDependencies, type AgentLimits } from './agent-loop';
+import { createAgentMetrics } from './agent-metrics';
 import { createGeminiModel } from './model/gemini-model';
 import { startGeminiDouble, type GeminiDouble, type RecordedRequest, type ScriptedReply } from './testing/gemini-double';
 import { defineTool } from './tools/tool';
@@ -175,5 +179,41 @@ describe('the agent loop against a Gemini double', () => {
     const outcome = await ask(agent({ limits: { ...limits, timeoutMs: 1_000 } }));
     expect(outcome.figures).toMatchObject({ stoppedBy: 'time_limit', narrative: { status: 'unavailable', reason: 'the agent ran out of time (1 s)' } });
     expect(outcome.figures.latencyMs).toBeLessThan(2_500);
+  });
+
+  it('records a span for the run, each model call and each tool call, and the run in the metrics', async () => {
+    const spans = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+    try {
+      gemini.script(call('get_device', { name: 'db-1' }), call('drop_table', {}), text('done'), answer(groundedAnswer));
+      const outcome = await ask();
+      const finished = spans.getFinishedSpans();
+      expect(finished.map((span) => span.name)).toEqual([
+        'chat gemini-2.5-flash',
+        'execute_tool get_device',
+        'chat gemini-2.5-flash',
+        'execute_tool drop_table',
+        'chat gemini-2.5-flash',
+        'chat gemini-2.5-flash',
+        'invoke_agent sre-assistant',
+      ]);
+      expect(finished[0]!.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gemini-2.5-flash', 'gen_ai.usage.input_tokens': 1_000, 'gen_ai.usage.output_tokens': 20 });
+      expect(finished[3]!.attributes).toMatchObject({ 'gen_ai.tool.name': 'drop_table', 'gen_ai.tool.call.id': 'T2', 'sre.tool.status': 'refused' });
+      expect(finished.at(-1)!.attributes).toMatchObject({ 'sre.agent.stopped_by': 'answer', 'sre.agent.tool_calls': 2, 'sre.agent.narrative': 'answered' });
+
+      const registry = new Registry();
+      createAgentMetrics(registry, ['get_device', 'query_metrics_instant']).record(outcome);
+      const exposition = await registry.metrics();
+      expect(exposition).toContain('agent_runs_total{model="gemini-2.5-flash",narrative="answered",stopped_by="answer"} 1');
+      expect(exposition).toContain('agent_tokens_total{model="gemini-2.5-flash",direction="input"} 4700');
+      expect(exposition).toContain('agent_tool_calls_total{tool="get_device",status="ok"} 1');
+      // A name the model made up is not a label value.
+      expect(exposition).toContain('agent_tool_calls_total{tool="unknown",status="refused"} 1');
+      expect(exposition).toMatch(/agent_cost_usd_total\{model="gemini-2\.5-flash"\} 0\.00211/);
+      // The answer cites T2, the refused call: a refused call supports nothing (2 citations + 1 claim left bare).
+      expect(exposition).toContain('agent_grounding_rejections_total{model="gemini-2.5-flash"} 3');
+    } finally {
+      trace.disable();
+    }
   });
 });

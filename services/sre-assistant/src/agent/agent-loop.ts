@@ -6,6 +6,7 @@ import { finalAnswerRequest, questionTurn, systemInstruction } from './instructi
 import { costOf, type TokenPrices } from './model/cost';
 import { ModelError, type Content, type FunctionCall, type LanguageModel, type ModelTurn, type Part } from './model/language-model';
 import { functionDeclarationOf, ToolError, type AgentTool, type ToolResult } from './tools/tool';
+import { inSpan } from './tracing';
 
 export interface AgentLimits {
   /** Model turns that may call tools; the final answer is one more. */
@@ -56,7 +57,23 @@ const maxCallsPerTurn = 8;
  * Never throws for the model's or a tool's failures: the outcome says what happened. Throws only
  * when `signal` (the task's own deadline) aborts.
  */
-export async function runAgent(dependencies: AgentDependencies, request: AgentRequest, signal: AbortSignal): Promise<AgentOutcome> {
+export function runAgent(dependencies: AgentDependencies, request: AgentRequest, signal: AbortSignal): Promise<AgentOutcome> {
+  return inSpan('invoke_agent sre-assistant', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'sre-assistant', 'gen_ai.request.model': dependencies.model.name }, async (span) => {
+    const outcome = await investigate(dependencies, request, signal);
+    const { figures } = outcome;
+    span.setAttributes({
+      'gen_ai.usage.input_tokens': figures.tokens.input,
+      'gen_ai.usage.output_tokens': figures.tokens.output,
+      'sre.agent.stopped_by': figures.stoppedBy,
+      'sre.agent.tool_calls': figures.toolCalls,
+      'sre.agent.grounding_rejections': figures.groundingRejections,
+      'sre.agent.narrative': figures.narrative.status,
+    });
+    return outcome;
+  });
+}
+
+async function investigate(dependencies: AgentDependencies, request: AgentRequest, signal: AbortSignal): Promise<AgentOutcome> {
   const { model, tools, limits, prices, onEvent = () => {}, clock = () => new Date() } = dependencies;
   const startedAt = Date.now();
   const runSignal = AbortSignal.any([signal, AbortSignal.timeout(limits.timeoutMs)]);
@@ -70,14 +87,20 @@ export async function runAgent(dependencies: AgentDependencies, request: AgentRe
   let stoppedBy: AgentRunFigures['stoppedBy'] = 'step_limit';
   const contents: Content[] = [{ role: 'user', parts: [{ text: questionTurn(request.question, request.context) }] }];
 
-  const generate = async (turnRequest: Parameters<LanguageModel['generate']>[0]): Promise<ModelTurn> => {
-    modelCalls += 1;
-    const turn = await model.generate(turnRequest, runSignal);
-    tokens.input += turn.usage.input;
-    tokens.output += turn.usage.output;
-    tokens.total += turn.usage.total;
-    return turn;
-  };
+  const generate = (turnRequest: Parameters<LanguageModel['generate']>[0]): Promise<ModelTurn> =>
+    inSpan(`chat ${model.name}`, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'gcp.gemini', 'gen_ai.request.model': model.name }, async (span) => {
+      modelCalls += 1;
+      const turn = await model.generate(turnRequest, runSignal);
+      tokens.input += turn.usage.input;
+      tokens.output += turn.usage.output;
+      tokens.total += turn.usage.total;
+      span.setAttributes({
+        'gen_ai.usage.input_tokens': turn.usage.input,
+        'gen_ai.usage.output_tokens': turn.usage.output,
+        ...(turn.finishReason ? { 'gen_ai.response.finish_reasons': [turn.finishReason] } : {}),
+      });
+      return turn;
+    });
 
   const finish = (narrative: AgentNarrative | null, reason: string | null, rejections = 0): AgentOutcome => ({
     narrative,
@@ -114,7 +137,11 @@ export async function runAgent(dependencies: AgentDependencies, request: AgentRe
       }
       const responses: Part[] = [];
       for (const [index, call] of turn.functionCalls.entries()) {
-        const record = await callTool(call, index < maxCallsPerTurn);
+        const record = await inSpan(`execute_tool ${call.name ?? '(unnamed)'}`, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': call.name ?? '(unnamed)' }, async (span) => {
+          const made = await callTool(call, index < maxCallsPerTurn);
+          span.setAttributes({ 'gen_ai.tool.call.id': made.record.id, 'sre.tool.status': made.record.status, 'sre.tool.output_bytes': made.record.outputBytes });
+          return made;
+        });
         transcript.push(record.record);
         onEvent({ type: 'tool_call', record: record.record });
         responses.push({ functionResponse: { ...(call.id ? { id: call.id } : {}), name: call.name ?? '', response: record.response } });
