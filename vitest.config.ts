@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{packages,services,scripts,deploy,e2e,bench}/**/*.test.{ts,tsx}'],
+    include: ['{packages,services,scripts,deploy,e2e,bench,eval}/**/*.test.{ts,tsx}'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
