@@ -10,6 +10,8 @@ import type { AlertService } from './alerts/alerts.service';
 import type { AlertIntakeService } from './alerts/alert-intake.service';
 import { intakeLimits } from './alerts/alerts.input';
 import { apiRoutes } from './api/api.routes';
+import { askRoutes } from './ask/ask.routes';
+import type { AskService } from './ask/ask.service';
 import type { LoginService } from './auth/auth.service';
 import { authRoutes } from './auth/auth.routes';
 import type { Config } from './config';
@@ -40,6 +42,7 @@ export interface AppDependencies {
   alerts: AlertService;
   alertMetrics: AlertMetricsService;
   diagnoses: DiagnosisService;
+  asking: AskService;
   assistant: AssistantClient;
   verifyAccessToken: AccessTokenVerifier;
   /** The issuer's origin: logout redirects there, so the CSP's form-action must allow it. */
@@ -75,6 +78,7 @@ export function createApp(deps: AppDependencies): ControlPlaneApp {
     ...apiRoutes(deps.devices, deps.version),
     ...alertPageRoutes(deps.alerts, deps.alertMetrics, deps.diagnoses),
     ...diagnosisRoutes(deps.diagnoses),
+    ...askRoutes(deps.asking),
     ...alertMetricsRoutes(deps.alertMetrics),
     ...alertIntakeRoutes(deps.alertIntake),
   ];

@@ -7,6 +7,7 @@ import { createAlertIntakeService } from './alerts/alert-intake.service';
 import { createAlertMetricsService } from './alerts/alert-metrics.service';
 import { createAlertService } from './alerts/alerts.service';
 import type { AppDependencies } from './app';
+import { createAskService } from './ask/ask.service';
 import { createLoginService } from './auth/auth.service';
 import type { Config } from './config';
 import { createDeviceService } from './devices/devices.service';
@@ -70,6 +71,7 @@ export function createDependencies(options: {
     }),
     assistant,
     diagnoses,
+    asking: createAskService(db, { assistant, alerts, devices, diagnoses }),
     verifyAccessToken: createAccessTokenVerifier({ issuer, audience: config.apiAudience, jwksUri: config.oidc.jwksUri }),
     identityProviderOrigin: new URL(issuer).origin,
     isDraining: options.isDraining ?? (() => false),

@@ -5,7 +5,21 @@ import { sql, type AiAnalysisRow, type Database, type DiagnosisTaskRow, type Kys
 export type TaskRow = Pick<DiagnosisTaskRow, 'id' | 'status' | 'requested_by' | 'created_at' | 'started_at' | 'completed_at' | 'error'>;
 
 /** The analysis columns the panel shows; the JSON columns are typed unknown because another service wrote them. */
-export type AnalysisRow = Pick<AiAnalysisRow, 'status' | 'summary' | 'engine' | 'error' | 'completed_at'> & { hypotheses: unknown; evidence: unknown };
+export type AnalysisRow = Pick<AiAnalysisRow, 'status' | 'summary' | 'engine' | 'error' | 'completed_at'> & {
+  hypotheses: unknown;
+  evidence: unknown;
+  narrative: unknown;
+  transcript: unknown;
+  agent: unknown;
+};
+
+/** One step of a running task; `type` and `detail` are unchecked because another service wrote them. */
+export interface TaskEventRow {
+  id: string;
+  at: Date;
+  type: string;
+  detail: unknown;
+}
 
 const taskColumns = ['id', 'status', 'requested_by', 'created_at', 'started_at', 'completed_at', 'error'] as const;
 
@@ -43,9 +57,32 @@ export async function findActiveDiagnosisTask(db: Kysely<Database>, alertId: str
 export async function findAnalysisByTask(db: Kysely<Database>, taskId: string): Promise<AnalysisRow | undefined> {
   return db
     .selectFrom('ai_analyses')
-    .select(['status', 'summary', 'engine', 'error', 'completed_at', sql<unknown>`hypotheses`.as('hypotheses'), sql<unknown>`evidence`.as('evidence')])
+    .select([
+      'status',
+      'summary',
+      'engine',
+      'error',
+      'completed_at',
+      sql<unknown>`hypotheses`.as('hypotheses'),
+      sql<unknown>`evidence`.as('evidence'),
+      sql<unknown>`narrative`.as('narrative'),
+      sql<unknown>`transcript`.as('transcript'),
+      sql<unknown>`agent`.as('agent'),
+    ])
     .where('task_id', '=', taskId)
     .executeTakeFirst();
+}
+
+/** The task's newest `limit` steps, returned oldest first (task_events_task_id_id). */
+export async function listLatestTaskEvents(db: Kysely<Database>, taskId: string, limit: number): Promise<TaskEventRow[]> {
+  const newestFirst = await db
+    .selectFrom('task_events')
+    .select(['id', 'at', sql<string>`type`.as('type'), sql<unknown>`detail`.as('detail')])
+    .where('task_id', '=', taskId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return newestFirst.reverse();
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { alertIdParams } from '../alerts/alerts.input';
 import { AppError, notFound, unauthenticated } from '../errors';
+import { requesterName } from '../sessions/session';
 import type { RouteSpec } from '../web/access';
 import { sendHtml, wantsFragment } from '../web/html';
 import { diagnoseRole, mayRequestDiagnosis } from './diagnosis';
@@ -39,7 +40,7 @@ export function diagnosisRoutes(diagnoses: DiagnosisService): RouteSpec[] {
         const session = response.locals.session;
         const user = session?.user;
         if (!user) throw unauthenticated();
-        const requester = { actor: { id: user.id, type: 'user' as const }, requestedBy: user.email ?? user.name };
+        const requester = { actor: { id: user.id, type: 'user' as const }, requestedBy: requesterName(user) };
         const outcome = await diagnoses.request(alertId, requester, response.locals.requestId);
         const refusal = outcome.kind === 'refused' ? outcome.failure : undefined;
         if (!wantsFragment(request)) {

@@ -5,7 +5,8 @@ import type { Actor } from '../audit/audit';
 import { recordAuditEvent } from '../audit/audit.service';
 import { notFound } from '../errors';
 import type { AssistantClient, UpstreamFailure } from '../integrations/assistant.client';
-import { matchesAutoDiagnosePolicy, parseFindings, type Analysis, type DiagnosisOverview, type DiagnosisTask } from './diagnosis';
+import { parseAgentReport, parseTaskEvent, type TaskEventLog } from './agent-report';
+import { diagnosisTaskOf, isActive, matchesAutoDiagnosePolicy, parseFindings, type Analysis, type DiagnosisOverview } from './diagnosis';
 import * as repository from './diagnoses.repository';
 
 /** Who asks for a diagnosis: the audit actor, and the person named to the assistant (none for automation). */
@@ -24,6 +25,10 @@ export type DiagnosisRequestOutcome =
 export interface DiagnosisService {
   /** The alert's latest diagnosis with its analysis, and the earlier ones; not_found for an unknown alert. */
   overview(alertId: string): Promise<DiagnosisOverview>;
+  /** The analysis of any task (alert or question), once the assistant has written it. */
+  findAnalysis(taskId: string): Promise<Analysis | undefined>;
+  /** The latest steps of a task, oldest first, for showing it live while it runs. */
+  latestEvents(taskId: string): Promise<TaskEventLog>;
   /** Asks the assistant to diagnose the alert unless a diagnosis is already under way; audited either way it ends. */
   request(alertId: string, requester: DiagnosisRequester, requestId: string): Promise<DiagnosisRequestOutcome>;
   /** The automatic policy, for occurrences an intake just stored: returns at once, never throws, works in the background. */
@@ -37,6 +42,9 @@ export interface DiagnosisServiceOptions {
 }
 
 const earlierLimit = 20;
+/** The agent's loop is bounded by its step limit; this only keeps a runaway task's view short. */
+const eventLimit = 100;
+const noEvents: TaskEventLog = { events: [], earlierOmitted: false };
 const automation: Actor = { id: 'auto-diagnosis', type: 'system' };
 const auditActions = {
   user: { requested: 'diagnosis.requested', failed: 'diagnosis.request_failed' },
@@ -97,15 +105,29 @@ export function createDiagnosisService(
     }
   };
 
+  const findAnalysis = async (taskId: string) => {
+    const row = await repository.findAnalysisByTask(db, taskId);
+    return row && toAnalysis(row);
+  };
+
+  const latestEvents = async (taskId: string): Promise<TaskEventLog> => {
+    const rows = await repository.listLatestTaskEvents(db, taskId, eventLimit + 1);
+    const earlierOmitted = rows.length > eventLimit;
+    return { events: (earlierOmitted ? rows.slice(1) : rows).map(parseTaskEvent), earlierOmitted };
+  };
+
   return {
     async overview(alertId) {
       const asOf = new Date();
       if (!(await repository.alertExists(db, alertId))) throw notFound('the alert');
-      const [latest, ...earlier] = (await repository.listDiagnosisTasks(db, alertId, earlierLimit + 1)).map(toTask);
+      const [latest, ...earlier] = (await repository.listDiagnosisTasks(db, alertId, earlierLimit + 1)).map(diagnosisTaskOf);
       if (!latest) return { alertId, latest: undefined, earlier: [], asOf };
-      const analysis = await repository.findAnalysisByTask(db, latest.id);
-      return { alertId, latest: { task: latest, analysis: analysis && toAnalysis(analysis) }, earlier, asOf };
+      // Steps matter only while the task runs; once it ends, its transcript is the record.
+      const [analysis, events] = await Promise.all([findAnalysis(latest.id), isActive(latest.status) ? latestEvents(latest.id) : noEvents]);
+      return { alertId, latest: { task: latest, analysis, events }, earlier, asOf };
     },
+    findAnalysis,
+    latestEvents,
     request,
     diagnoseNewFiring(occurrences, requestId) {
       const chosen = occurrences.filter((occurrence) => matchesAutoDiagnosePolicy(occurrence.severity, options.autoDiagnoseSeverities));
@@ -114,17 +136,6 @@ export function createDiagnosisService(
   };
 }
 
-function toTask(row: repository.TaskRow): DiagnosisTask {
-  return {
-    id: row.id,
-    status: row.status,
-    requestedBy: row.requested_by,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    completedAt: row.completed_at,
-    error: row.error,
-  };
-}
 
 function toAnalysis(row: repository.AnalysisRow): Analysis {
   return {
@@ -134,6 +145,7 @@ function toAnalysis(row: repository.AnalysisRow): Analysis {
     error: row.error,
     completedAt: row.completed_at,
     findings: parseFindings(row.hypotheses, row.evidence),
+    agent: parseAgentReport(row),
   };
 }
 

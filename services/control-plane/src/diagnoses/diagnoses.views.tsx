@@ -1,6 +1,8 @@
 import type { AnalysisHypothesis, EvidenceRecord, TaskStatus, WindowStatistics } from '@sre/db';
 import type { UpstreamFailure } from '../integrations/assistant.client';
 import { Notice } from '../web/layout.views';
+import type { TaskEventLog } from './agent-report';
+import { AgentReportView, TaskEventsView } from './agent-report.views';
 import {
   formatDuration,
   formatStatistic,
@@ -65,7 +67,11 @@ export function DiagnosisPanel({ overview, canDiagnose, csrfToken, refusal }: Di
         </div>
       ) : null}
       {latest ? (
-        isActive(latest.task.status) ? <Progress task={latest.task} asOf={asOf} /> : <Outcome task={latest.task} analysis={latest.analysis} />
+        isActive(latest.task.status) ? (
+          <TaskProgress task={latest.task} events={latest.events} asOf={asOf} />
+        ) : (
+          <TaskOutcome task={latest.task} analysis={latest.analysis} subject="diagnosis" deterministic />
+        )
       ) : (
         <p class="text-sm text-slate-600">No diagnosis yet.{canDiagnose ? ' Diagnose asks the assistant to compare the metrics around this alert with their baseline.' : ''}</p>
       )}
@@ -74,20 +80,22 @@ export function DiagnosisPanel({ overview, canDiagnose, csrfToken, refusal }: Di
   );
 }
 
-function Progress({ task, asOf }: { task: DiagnosisTask; asOf: Date }) {
+/** A queued or running task: where it is, for how long, and the agent's steps so far. */
+export function TaskProgress({ task, events, asOf }: { task: DiagnosisTask; events: TaskEventLog; asOf: Date }) {
   return (
-    <div class="text-sm" data-testid="diagnosis-progress">
+    <div class="space-y-2 text-sm" data-testid="diagnosis-progress">
       <ol class="flex gap-2 text-xs" aria-label="Progress">
         <ProgressStep label="queued" state={task.status === 'queued' ? 'current' : 'done'} />
         <ProgressStep label="running" state={task.status === 'running' ? 'current' : 'pending'} />
         <ProgressStep label="done" state="pending" />
       </ol>
-      <p class="mt-2 text-slate-700" data-testid="diagnosis-elapsed">
+      <p class="text-slate-700" data-testid="diagnosis-elapsed">
         {task.status === 'queued' || !task.startedAt
           ? `Waiting for the assistant for ${formatDuration(task.createdAt, asOf)}.`
           : `Running for ${formatDuration(task.startedAt, asOf)} (queued ${formatDuration(task.createdAt, task.startedAt)}).`}
       </p>
       <p class="text-xs text-slate-500">Requested by {task.requestedBy} at <Time value={task.createdAt} />.</p>
+      <TaskEventsView log={events} />
     </div>
   );
 }
@@ -97,7 +105,17 @@ function ProgressStep({ label, state }: { label: string; state: 'done' | 'curren
   return <li class={`rounded px-2 py-0.5 ${colours}`} aria-current={state === 'current' ? 'step' : undefined}>{label}</li>;
 }
 
-function Outcome({ task, analysis }: { task: DiagnosisTask; analysis: Analysis | undefined }) {
+export interface TaskOutcomeProps {
+  task: DiagnosisTask;
+  analysis: Analysis | undefined;
+  /** What the task was, for its failure message: "The diagnosis failed". */
+  subject: string;
+  /** Whether the run included the deterministic ranking (alert tasks, and questions about an alert). */
+  deterministic: boolean;
+}
+
+/** A finished task: who asked, whether it failed, the deterministic result when there is one, then the agent's narrative. */
+export function TaskOutcome({ task, analysis, subject, deterministic }: TaskOutcomeProps) {
   const finished = task.completedAt ?? analysis?.completedAt;
   // The task is the assistant's record of the run, the analysis its findings; either may say it failed.
   const failed = task.status === 'failed' || analysis?.status === 'failed';
@@ -107,17 +125,20 @@ function Outcome({ task, analysis }: { task: DiagnosisTask; analysis: Analysis |
       <p class="text-xs text-slate-500">
         Requested by {task.requestedBy} at <Time value={task.createdAt} />
         {finished ? `, finished after ${formatDuration(task.startedAt ?? task.createdAt, finished)}` : ''}
-        {analysis ? ` · engine ${analysis.engine}` : ''}.
+        {analysis && deterministic ? ` · engine ${analysis.engine}` : ''}.
       </p>
       {failed ? (
         <div data-testid="diagnosis-error">
-          <Notice tone="error" title="The diagnosis failed">
+          <Notice tone="error" title={`The ${subject} failed`}>
             <p class="whitespace-pre-line">{task.error ?? analysis?.error ?? 'The assistant gave no reason.'}</p>
           </Notice>
         </div>
       ) : null}
       {analysis ? (
-        <AnalysisView analysis={analysis} partial={partial} failed={failed} />
+        <>
+          {deterministic ? <AnalysisView analysis={analysis} partial={partial} failed={failed} /> : null}
+          <AgentReportView report={analysis.agent} />
+        </>
       ) : failed ? null : (
         <p class="text-slate-600">The assistant finished without writing an analysis.</p>
       )}
@@ -279,10 +300,12 @@ const statusColours: Record<TaskStatus, string> = {
   failed: 'bg-red-100 text-red-800',
 };
 
-function TaskStatusBadge({ status }: { status: TaskStatus }) {
+/** A task's status as a coloured label. */
+export function TaskStatusBadge({ status }: { status: TaskStatus }) {
   return <span class={`rounded px-1.5 py-0.5 text-xs font-medium uppercase ${statusColours[status]}`}>{status}</span>;
 }
 
-function Time({ value }: { value: Date }) {
+/** A moment in UTC, to the second, machine-readable in `datetime`. */
+export function Time({ value }: { value: Date }) {
   return <time datetime={value.toISOString()}>{value.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>;
 }

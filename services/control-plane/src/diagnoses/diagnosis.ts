@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasRole, type Role } from '@sre/auth';
 import type { AnalysisHypothesis, AnalysisStatus, EvidenceRecord, TaskStatus, WindowStatistics } from '@sre/db';
+import type { AgentReport, TaskEventLog } from './agent-report';
 
 /** The least role that may ask the assistant for a diagnosis (the route's access rule and the button agree). */
 export const diagnoseRole: Role = 'operator';
@@ -20,6 +21,19 @@ export interface DiagnosisTask {
   error: string | null;
 }
 
+/** A task as the database row names its fields. */
+export function diagnosisTaskOf(row: {
+  id: string;
+  status: TaskStatus;
+  requested_by: string;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  error: string | null;
+}): DiagnosisTask {
+  return { id: row.id, status: row.status, requestedBy: row.requested_by, createdAt: row.created_at, startedAt: row.started_at, completedAt: row.completed_at, error: row.error };
+}
+
 /** What the analysis found, or why its stored JSON could not be read. */
 export type Findings =
   | { readable: true; hypotheses: AnalysisHypothesis[]; evidence: EvidenceRecord[] }
@@ -33,13 +47,15 @@ export interface Analysis {
   error: string | null;
   completedAt: Date | null;
   findings: Findings;
+  /** What the LLM agent added: its grounded narrative, its tool calls and its figures. */
+  agent: AgentReport;
 }
 
 /** Everything the diagnosis panel of one alert shows. */
 export interface DiagnosisOverview {
   alertId: string;
-  /** The newest diagnosis, with its analysis once the assistant has written one. */
-  latest: { task: DiagnosisTask; analysis: Analysis | undefined } | undefined;
+  /** The newest diagnosis, with its analysis once the assistant has written one and, while it runs, its latest steps. */
+  latest: { task: DiagnosisTask; analysis: Analysis | undefined; events: TaskEventLog } | undefined;
   /** Older diagnoses, newest first. */
   earlier: DiagnosisTask[];
   /** When this was read; elapsed times are measured up to it. */

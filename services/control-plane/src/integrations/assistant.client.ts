@@ -4,6 +4,7 @@ import type { components } from '@sre/contracts/assistant-api';
 
 export type AssistantInfo = components['schemas']['ServiceInfo'];
 export type AssistantTask = components['schemas']['Task'];
+export type ExecuteRequest = components['schemas']['ExecuteRequest'];
 
 /** Why a call to the assistant failed, and whether trying again may help. */
 export type UpstreamFailure = {
@@ -19,6 +20,8 @@ export interface AssistantClient {
   info(): Promise<AssistantResult<AssistantInfo>>;
   /** POST /diagnostics/alert: queues a diagnosis of a stored alert; the answer is the queued task. */
   requestAlertDiagnosis(alertId: string, requestedBy?: string): Promise<AssistantResult<AssistantTask>>;
+  /** POST /execute: queues an investigation of a free-form question; the answer is the queued task. */
+  execute(request: ExecuteRequest): Promise<AssistantResult<AssistantTask>>;
 }
 
 /** The sre-assistant's API, called with a client-credentials token. */
@@ -65,20 +68,44 @@ export function createAssistantClient(options: { baseUrl: string; tokens: TokenS
     },
     async requestAlertDiagnosis(alertId, requestedBy) {
       const sent = await send('/diagnostics/alert', { method: 'POST', body: requestedBy === undefined ? { alertId } : { alertId, requestedBy } });
-      if (!sent.ok) return sent;
-      const response = sent.value;
-      if (response.status !== 202) {
-        await response.body?.cancel();
-        return { ok: false, failure: response.status === 404 ? unknownAlert : classifyStatus(response.status) };
-      }
-      // The task is the assistant's word on what it queued; a body that breaks the contract is its failure.
-      const task = taskSchema.safeParse(await response.json().catch(() => undefined));
-      if (!task.success) {
-        return { ok: false, failure: { kind: 'server', retryable: false, message: 'the assistant accepted the request but answered with a malformed task' } };
-      }
-      return { ok: true, value: task.data };
+      return sent.ok ? readQueuedTask(sent.value) : sent;
+    },
+    async execute(request) {
+      const sent = await send('/execute', { method: 'POST', body: request });
+      return sent.ok ? readQueuedTask(sent.value) : sent;
     },
   };
+}
+
+/** A 202 with the queued task, or the failure the status (and, for a refused request, its problem) describes. */
+async function readQueuedTask(response: Response): Promise<AssistantResult<AssistantTask>> {
+  if (response.status !== 202) {
+    if (response.status === 400) return { ok: false, failure: await describeRejection(response) };
+    await response.body?.cancel();
+    return { ok: false, failure: response.status === 404 ? unknownAlert : classifyStatus(response.status) };
+  }
+  // The task is the assistant's word on what it queued; a body that breaks the contract is its failure.
+  const task = taskSchema.safeParse(await response.json().catch(() => undefined));
+  if (!task.success) {
+    return { ok: false, failure: { kind: 'server', retryable: false, message: 'the assistant accepted the request but answered with a malformed task' } };
+  }
+  return { ok: true, value: task.data };
+}
+
+// A 400 means the two services disagree on the contract: the assistant's problem says where,
+// which is what an operator needs to report it. Bounded, since it ends up in a page and the audit log.
+const problemSchema = z.object({
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+const rejectionLength = 500;
+
+async function describeRejection(response: Response): Promise<UpstreamFailure> {
+  const problem = problemSchema.safeParse(await response.json().catch(() => undefined));
+  const fields = problem.success ? (problem.data.errors ?? []).map((error) => `${error.path || 'body'} ${error.message}`) : [];
+  const detail = fields.length > 0 ? fields.join('; ') : problem.success ? problem.data.detail : undefined;
+  const message = `the assistant rejected the request (400)${detail ? `: ${detail}` : ''}`;
+  return { kind: 'client', retryable: false, message: message.length > rejectionLength ? `${message.slice(0, rejectionLength - 1)}…` : message };
 }
 
 // The assistant reads the alert from the shared database: not finding it means a misconfiguration.

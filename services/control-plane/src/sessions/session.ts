@@ -8,6 +8,9 @@ export interface SessionUser {
   roles: Role[];
 }
 
+/** How a person is named to the assistant (`requestedBy`) and found again in its tasks: the email, else the name. */
+export const requesterName = (user: SessionUser): string => user.email ?? user.name;
+
 /** Login in progress: what the callback must find again to accept the provider's answer. */
 export interface LoginState {
   codeVerifier: string;

@@ -20,6 +20,10 @@ const expectedAccess: Record<string, Access> = {
   'POST /alerts/:id/acknowledge': 'operator',
   'GET /alerts/:id/diagnosis': 'viewer',
   'POST /alerts/:id/diagnose': 'operator',
+  // Asking runs a language model, which costs money: viewers may not ask, nor read the questions.
+  'GET /ask': 'operator',
+  'POST /ask': 'operator',
+  'GET /ask/:id': 'operator',
   'GET /devices': 'viewer',
   'GET /devices/new': 'admin',
   'POST /devices': 'admin',

@@ -1,10 +1,13 @@
 import type { ComponentChildren } from 'preact';
+import { hasRole, type Role } from '@sre/auth';
 import type { PageContext } from './page-context';
 
-const navigation = [
+// `role`: the least role the page needs (its route's access rule); others do not see the link.
+const navigation: Array<{ href: string; label: string; role?: Role }> = [
   { href: '/', label: 'Overview' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/devices', label: 'Devices' },
+  { href: '/ask', label: 'Ask', role: 'operator' },
 ];
 
 /** The full HTML document around a page's main content. */
@@ -27,7 +30,7 @@ export function Layout({ title, context, children }: { title: string; context: P
           <nav class="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3" aria-label="Main">
             <a href="/" class="font-semibold tracking-tight">SRE Platform</a>
             {context.user
-              ? navigation.map((item) => (
+              ? navigation.filter((item) => !item.role || hasRole(context.user?.roles ?? [], item.role)).map((item) => (
                   <a
                     href={item.href}
                     class={isCurrent(context.path, item.href) ? 'text-white underline underline-offset-4' : 'text-slate-300 hover:text-white'}
