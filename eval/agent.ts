@@ -4,13 +4,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runAgent } from '../services/sre-assistant/src/agent/agent-loop';
 import { pricesFor } from '../services/sre-assistant/src/agent/model/cost';
 import { createGeminiModel } from '../services/sre-assistant/src/agent/model/gemini-model';
 import { startGeminiDouble, type GeminiDouble } from '../services/sre-assistant/src/agent/testing/gemini-double';
 import { readCases } from './agent/case';
-import { scriptedReplyOf } from './agent/double-script';
-import { replayedTools } from './agent/replayed-tools';
+import { replayCase } from './agent/replay';
 import { scoreCase, type CaseScore } from './agent/scoring';
 
 const { values: options } = parseArgs({
@@ -45,12 +43,7 @@ const prices = pricesFor(modelName, { input: undefined, output: undefined });
 const results: CaseResult[] = [];
 try {
   for (const agentCase of cases) {
-    double?.script(...agentCase.doubleScript.map(scriptedReplyOf));
-    const outcome = await runAgent(
-      { model, tools: replayedTools(agentCase.tools), limits, prices, clock: () => new Date(agentCase.now) },
-      { question: agentCase.question, context: agentCase.context },
-      AbortSignal.timeout(limits.timeoutMs + 10_000),
-    );
+    const outcome = await replayCase(agentCase, { model, limits, prices, double });
     const { figures } = outcome;
     results.push({
       id: agentCase.id,

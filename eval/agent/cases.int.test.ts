@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAgent } from '../../services/sre-assistant/src/agent/agent-loop';
 import { createGeminiModel } from '../../services/sre-assistant/src/agent/model/gemini-model';
 import { startGeminiDouble, type GeminiDouble } from '../../services/sre-assistant/src/agent/testing/gemini-double';
 import { readCases, type AgentCase } from './case';
-import { scriptedReplyOf } from './double-script';
-import { replayedTools } from './replayed-tools';
+import { replayCase } from './replay';
 import { scoreCase } from './scoring';
 
 // The recorded cases stay runnable: their scripted calls pass the production tools' schemas,
@@ -22,13 +20,9 @@ describe('the recorded eval:agent cases, replayed through the Gemini double', ()
   it('has cases, each replaying with every tool call answered and passing its own expectations', async () => {
     expect(cases.length).toBeGreaterThanOrEqual(4);
     const model = createGeminiModel({ name: 'gemini-2.5-flash', apiKey: 'test-gemini-key', baseUrl: gemini.url, timeoutMs: 5_000, maxAttempts: 1, prices: { input: undefined, output: undefined } });
+    const limits = { maxSteps: 8, timeoutMs: 20_000, tokenBudget: 200_000, toolOutputBytes: 16_000 };
     for (const agentCase of cases) {
-      gemini.script(...agentCase.doubleScript.map(scriptedReplyOf));
-      const outcome = await runAgent(
-        { model, tools: replayedTools(agentCase.tools), limits: { maxSteps: 8, timeoutMs: 20_000, tokenBudget: 200_000, toolOutputBytes: 16_000 }, prices: undefined },
-        { question: agentCase.question, context: agentCase.context },
-        AbortSignal.timeout(30_000),
-      );
+      const outcome = await replayCase(agentCase, { model, limits, prices: undefined, double: gemini });
       expect(outcome.transcript.filter((call) => call.status !== 'ok'), agentCase.id).toEqual([]);
       expect(scoreCase(agentCase.expected, outcome.narrative, outcome.transcript), agentCase.id).toMatchObject({ passed: true, groundingRate: 1 });
     }

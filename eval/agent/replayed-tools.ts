@@ -12,7 +12,7 @@ const neverCalled = () => Promise.reject(new Error('a replayed tool reached its 
 
 /** The production tool set, each answering from `recordings`; a call nothing was recorded for is a tool error. */
 export function replayedTools(recordings: AgentCase['tools']): AgentTool[] {
-  const { tools } = createToolRegistry({
+  const tools = createToolRegistry({
     metrics: createVictoriaMetricsClient({ url: 'http://127.0.0.1:9' }),
     inventory: { listDevices: neverCalled, getDevice: neverCalled },
     diagnoser: createAlertDiagnoser({ collector: createEvidenceCollector({ metrics: undefined, inventory: undefined }) }),

@@ -4,12 +4,12 @@ import { closeOnSignals, createHttpMetrics, createLogger, serve } from '@sre/ser
 import packageJson from '../package.json' with { type: 'json' };
 import { createVictoriaMetricsClient } from '@sre/victoriametrics';
 import { createAlertDiagnoser } from './analysis/alert-diagnoser';
-import { createTaskWorker, type Investigator } from './investigation/task-worker.service';
+import { createTaskWorker } from './investigation/task-worker.service';
 import { createEvidenceCollector } from './analysis/evidence-collector';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config, type ModelConfig } from './config';
-import { runAgent } from './agent/agent-loop';
 import { createAgentMetrics } from './agent/agent-metrics';
+import { createInvestigator, type Investigator } from './agent/investigator';
 import { pricesFor } from './agent/model/cost';
 import { createGeminiModel } from './agent/model/gemini-model';
 import { defaultToolLimits } from './agent/tools/limits';
@@ -51,23 +51,8 @@ const metrics = config.victoriaMetricsUrl ? createVictoriaMetricsClient({ url: c
 if (!metrics) log.warn('VM_URL is not set: diagnoses will complete as partial, without metric evidence');
 const diagnoser = createAlertDiagnoser({ collector: createEvidenceCollector({ metrics, inventory: controlPlane }) });
 
-// The agent: Gemini with the read-only tools whose integrations are configured.
-function createInvestigator(modelConfig: ModelConfig): Investigator {
-  const model = createGeminiModel(modelConfig, (notice) => log.warn({ model: modelConfig.name, ...notice }, 'the model call is retried'));
-  const { tools } = createToolRegistry({ metrics, inventory: controlPlane, diagnoser, limits: defaultToolLimits });
-  const prices = pricesFor(modelConfig.name, modelConfig.prices);
-  if (!prices) log.warn({ model: modelConfig.name }, 'no price is known for this model: costs are reported as unknown (set GEMINI_PRICE_*_USD_PER_MTOK)');
-  const limits = { maxSteps: config.agent.maxSteps, timeoutMs: config.agent.timeoutSeconds * 1000, tokenBudget: config.agent.tokenBudget, toolOutputBytes: config.agent.toolOutputBytes };
-  const agentMetrics = createAgentMetrics(httpMetrics.registry, tools.map((tool) => tool.name));
-  return async (request, signal, onEvent) => {
-    const outcome = await runAgent({ model, tools, limits, prices, onEvent }, request, signal);
-    agentMetrics.record(outcome);
-    return outcome;
-  };
-}
-
 const httpMetrics = createHttpMetrics('sre-assistant');
-const investigator = config.model ? createInvestigator(config.model) : undefined;
+const investigator = config.model ? agentFor(config.model) : undefined;
 if (!investigator) log.warn('GEMINI_API_KEY is not set: diagnoses come from the deterministic engine alone, and free-form questions cannot be answered');
 const taskQueue = createTaskQueue({ connectionString: config.databaseUrl, log, ...config.diagnosis });
 await taskQueue.start();
@@ -89,3 +74,19 @@ log.info(
   { url: server.url, issuer: config.oidc.issuerUrl, controlPlane: config.controlPlane.url, victoriaMetrics: config.victoriaMetricsUrl ?? null },
   'sre-assistant listening',
 );
+
+// The agent: Gemini with the read-only tools whose integrations are configured.
+function agentFor(modelConfig: ModelConfig): Investigator {
+  const model = createGeminiModel(modelConfig, (notice) => log.warn({ model: modelConfig.name, ...notice }, 'the model call is retried'));
+  const tools = createToolRegistry({ metrics, inventory: controlPlane, diagnoser, limits: defaultToolLimits });
+  const prices = pricesFor(modelConfig.name, modelConfig.prices);
+  if (!prices) log.warn({ model: modelConfig.name }, 'no price is known for this model: costs are reported as unknown (set GEMINI_PRICE_*_USD_PER_MTOK)');
+  const { maxSteps, timeoutSeconds, tokenBudget, toolOutputBytes } = config.agent;
+  return createInvestigator({
+    model,
+    tools,
+    limits: { maxSteps, timeoutMs: timeoutSeconds * 1000, tokenBudget, toolOutputBytes },
+    prices,
+    metrics: createAgentMetrics(httpMetrics.registry, tools.map((tool) => tool.name)),
+  });
+}

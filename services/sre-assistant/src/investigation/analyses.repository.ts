@@ -68,7 +68,7 @@ export interface TaskOutcome {
   hypotheses: AiAnalysisRow['hypotheses'];
   evidence: AiAnalysisRow['evidence'];
   verdict: AiAnalysisRow['verdict'];
-  /** The agent's part: null narrative when it did not answer, `agent` null when it was not asked. */
+  /** The agent's part: `narrative` null when it did not answer (the figures say why), `agent` null when the task failed before it. */
   narrative: AgentNarrative | null;
   transcript: ToolCallRecord[];
   agent: AgentRunFigures | null;

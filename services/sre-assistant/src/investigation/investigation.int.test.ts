@@ -6,7 +6,7 @@ import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDoub
 import type { LocalServer } from '../../test/http-server';
 import { alertStart, metricsAroundTheAlert, inventory } from '../../test/incident';
 import { startAssistant, type AssistantWithBearer } from '../../test/test-app';
-import { runAgent } from '../agent/agent-loop';
+import { createInvestigator, type Investigator } from '../agent/investigator';
 import { createGeminiModel } from '../agent/model/gemini-model';
 import { startGeminiDouble, type GeminiDouble, type ScriptedReply } from '../agent/testing/gemini-double';
 import { defaultToolLimits } from '../agent/tools/limits';
@@ -14,7 +14,7 @@ import { createToolRegistry } from '../agent/tools/registry';
 import { createAlertDiagnoser } from '../analysis/alert-diagnoser';
 import { createEvidenceCollector } from '../analysis/evidence-collector';
 import { createControlPlaneClient } from '../integrations/control-plane.client';
-import { createTaskWorker, type Investigator, type TaskWorker } from './task-worker.service';
+import { createTaskWorker, type TaskWorker } from './task-worker.service';
 
 const log = createLogger('sre-assistant', 'silent');
 
@@ -43,10 +43,10 @@ describe('the task worker with the agent: Gemini (double) + real tools on Victor
     const metrics = createVictoriaMetricsClient({ url: victoriaMetrics.url, timeoutMs: 2_000 });
     const inventoryClient = createControlPlaneClient(controlPlaneClientOptions(assistant.issuer.issuer, controlPlane.url));
     diagnoser = createAlertDiagnoser({ collector: createEvidenceCollector({ metrics, inventory: inventoryClient }) });
-    const { tools } = createToolRegistry({ metrics, inventory: inventoryClient, diagnoser, limits: defaultToolLimits });
+    const tools = createToolRegistry({ metrics, inventory: inventoryClient, diagnoser, limits: defaultToolLimits });
     const model = createGeminiModel({ name: 'gemini-2.5-flash', apiKey: 'test-gemini-key', baseUrl: gemini.url, timeoutMs: 5_000, maxAttempts: 2, prices: { input: undefined, output: undefined } });
     const limits = { maxSteps: 6, timeoutMs: 20_000, tokenBudget: 100_000, toolOutputBytes: 8_000 };
-    investigator = (request, signal, onEvent) => runAgent({ model, tools, limits, prices: { input: 0.3, output: 2.5 }, onEvent }, request, signal);
+    investigator = createInvestigator({ model, tools, limits, prices: { input: 0.3, output: 2.5 } });
   }, 30_000);
   afterAll(async () => {
     await gemini?.stop();

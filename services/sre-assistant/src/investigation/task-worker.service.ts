@@ -2,15 +2,13 @@ import type { components } from '@sre/contracts/assistant-api';
 import type { AgentRunFigures, Database, Kysely } from '@sre/db';
 import type { Logger } from '@sre/service-kit';
 import type { AgentEvent, AgentOutcome, AgentRequest } from '../agent/agent-loop';
+import type { Investigator } from '../agent/investigator';
 import type { AlertDiagnoser, Diagnosis } from '../analysis/alert-diagnoser';
 import { executeRequest } from '../execute/execute.input';
 import { findTaskToWork, finishTask, insertAuditEntry, insertTaskEvent, markTaskRunning, startAnalysis, type AnalysisIdentity, type TaskOutcome, type TaskToWork } from './analyses.repository';
 
 /** The name analyses carry in `ai_analyses.engine`; bumped when the method changes. */
 export const deterministicEngine = 'deterministic-v2';
-
-/** Runs the LLM agent on a question, telling `onEvent` each step; absent when no model is configured. */
-export type Investigator = (request: AgentRequest, signal: AbortSignal, onEvent: (event: AgentEvent) => void) => Promise<AgentOutcome>;
 
 export interface TaskWorker {
   /**
@@ -33,6 +31,7 @@ const alertQuestion = 'Why did this alert fire? Name the most likely root cause 
  * agent, with the deterministic diagnosis of its alert, if it names one, as context and as the
  * fallback when the model is absent or failing.
  */
+/** `investigator` is absent when no model is configured. */
 export function createTaskWorker(dependencies: { db: Kysely<Database>; diagnoser: AlertDiagnoser; investigator?: Investigator; log: Logger }): TaskWorker {
   const { db, diagnoser, investigator, log } = dependencies;
 

@@ -46,7 +46,7 @@ export function createGeminiModel(config: ModelConfig, onRetry?: (notice: RetryN
 }
 
 /** Joins a streamed answer: consecutive text parts merge, function calls stay whole, usage comes last. */
-export function turnOf(chunks: readonly GenerateContentResponse[]): ModelTurn {
+function turnOf(chunks: readonly GenerateContentResponse[]): ModelTurn {
   const parts: Part[] = [];
   let finishReason: string | null = null;
   let usage = { input: 0, output: 0, total: 0 };

@@ -62,7 +62,7 @@ const backoff = (policy: RetryPolicy, attempt: number) => Math.round(Math.random
  * `google.rpc.RetryInfo` detail of a Google error body (`"retryDelay": "23s"`). Reads a clone:
  * the response itself goes on unread when it is the last.
  */
-export async function requestedDelayMs(response: Response): Promise<number | undefined> {
+async function requestedDelayMs(response: Response): Promise<number | undefined> {
   const header = response.headers.get('retry-after');
   if (header !== null) {
     const seconds = Number(header);

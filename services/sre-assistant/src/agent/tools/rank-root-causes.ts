@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { labelNamePattern } from '@sre/victoriametrics';
 import type { AlertDiagnoser } from '../../analysis/alert-diagnoser';
+import { isoTimeSchema } from './time-window';
 import { defineTool } from './tool';
 
 const input = z.object({
   labels: z
-    .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string().max(500))
+    .record(z.string().regex(labelNamePattern), z.string().max(500))
     .refine((labels) => Object.keys(labels).length > 0, 'name at least one label')
     .describe('Labels naming what is affected, as an alert would carry them: {"instance": "web-1:9100"}, {"service": "checkout"}, {"device": "db-1"}'),
-  startsAt: z.iso.datetime({ offset: true }).describe('When the problem began (ISO 8601); the baseline is the three hours before'),
+  startsAt: isoTimeSchema.describe('When the problem began (ISO 8601); the baseline is the three hours before'),
 });
 
 /** The deterministic root-cause ranking (ADR 0009) for an alert-like target, as a tool. */

@@ -42,26 +42,26 @@ function problemsOf(schema: JsonSchema, path = '$'): string[] {
 
 describe('the tool registry', () => {
   it('offers the metrics tools only with VictoriaMetrics, the inventory tools only with the control plane', () => {
-    expect(createToolRegistry({ metrics, inventory, limits: defaultToolLimits }).tools.map(({ name }) => name)).toEqual([...metricsTools, ...inventoryTools]);
-    expect(createToolRegistry({ metrics, limits: defaultToolLimits }).tools.map(({ name }) => name)).toEqual(metricsTools);
-    expect(createToolRegistry({ inventory, limits: defaultToolLimits }).tools.map(({ name }) => name)).toEqual(inventoryTools);
-    expect(createToolRegistry({ limits: defaultToolLimits }).tools).toEqual([]);
+    expect(createToolRegistry({ metrics, inventory, limits: defaultToolLimits }).map(({ name }) => name)).toEqual([...metricsTools, ...inventoryTools]);
+    expect(createToolRegistry({ metrics, limits: defaultToolLimits }).map(({ name }) => name)).toEqual(metricsTools);
+    expect(createToolRegistry({ inventory, limits: defaultToolLimits }).map(({ name }) => name)).toEqual(inventoryTools);
+    expect(createToolRegistry({ limits: defaultToolLimits })).toEqual([]);
   });
 
   it('finds a tool by name, and no tool by a name it does not have', () => {
     const registry = createToolRegistry({ metrics, limits: defaultToolLimits });
-    expect(registry.get('query_metrics_range')?.name).toBe('query_metrics_range');
-    expect(registry.get('get_device')).toBeUndefined();
+    expect(registry.find((tool) => tool.name === 'query_metrics_range')?.name).toBe('query_metrics_range');
+    expect(registry.find((tool) => tool.name === 'get_device')).toBeUndefined();
   });
 
   it('puts the limits in the descriptions the model reads', () => {
     const registry = createToolRegistry({ metrics, limits: { ...defaultToolLimits, maxRangeHours: 6, maxSeries: 7 } });
-    expect(registry.get('query_metrics_range')?.description).toContain('at most 6 hours');
-    expect(registry.get('query_metrics_range')?.description).toContain('at most 7)');
+    expect(registry.find((tool) => tool.name === 'query_metrics_range')?.description).toContain('at most 6 hours');
+    expect(registry.find((tool) => tool.name === 'query_metrics_range')?.description).toContain('at most 7)');
   });
 
   describe.each([...metricsTools, ...inventoryTools])('%s declared to Gemini', (name) => {
-    const tool = createToolRegistry({ metrics, inventory, limits: defaultToolLimits }).get(name)!;
+    const tool = createToolRegistry({ metrics, inventory, limits: defaultToolLimits }).find((tool) => tool.name === name)!;
     const declaration = functionDeclarationOf(tool);
     const schema = declaration.parametersJsonSchema as JsonSchema;
 

@@ -21,15 +21,9 @@ export interface ToolRegistryDependencies {
   limits: ToolLimits;
 }
 
-/** The tools the agent may call, by name. */
-export interface ToolRegistry {
-  tools: AgentTool[];
-  get(name: string): AgentTool | undefined;
-}
-
 /** The read-only tools whose integration is configured, each bounded by `limits`. */
-export function createToolRegistry({ metrics, inventory, diagnoser, limits }: ToolRegistryDependencies): ToolRegistry {
-  const tools: AgentTool[] = [
+export function createToolRegistry({ metrics, inventory, diagnoser, limits }: ToolRegistryDependencies): AgentTool[] {
+  return [
     ...(metrics
       ? [
           createFindMetricSeriesTool(metrics, limits),
@@ -41,6 +35,4 @@ export function createToolRegistry({ metrics, inventory, diagnoser, limits }: To
     ...(inventory ? [createListDevicesTool(inventory, limits), createGetDeviceTool(inventory, limits)] : []),
     ...(metrics && diagnoser ? [createRankRootCausesTool(diagnoser)] : []),
   ];
-  const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  return { tools, get: (name) => byName.get(name) };
 }
