@@ -6,6 +6,7 @@ import * as oneAnalysisPerTask from './migrations/0003_one_analysis_per_task';
 import * as analysisVerdict from './migrations/0004_analysis_verdict';
 import * as agentAnswer from './migrations/0005_agent_answer';
 import * as taskEvents from './migrations/0006_task_events';
+import * as dropDuplicateAlertIndex from './migrations/0007_drop_duplicate_alert_index';
 
 // Migrations are imported, not discovered on disk: the list is checked by the compiler and
 // works the same under tsx, vitest and a bundler.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004_analysis_verdict': analysisVerdict,
   '0005_agent_answer': agentAnswer,
   '0006_task_events': taskEvents,
+  '0007_drop_duplicate_alert_index': dropDuplicateAlertIndex,
 };
 
 export class MigrationError extends Error {

@@ -2,7 +2,7 @@ import { fromKysely, PgBoss, type Job, type Queue } from 'pg-boss';
 import type { Database, Kysely } from '@sre/db';
 import type { Logger } from '@sre/service-kit';
 
-// Diagnosis tasks go through pg-boss (docs/decisions/0008-task-queue.md): jobs live in the shared
+// Diagnosis tasks go through pg-boss (docs/decisions/0008-diagnosis-queue-pg-boss.md): jobs live in the shared
 // PostgreSQL, are claimed with SKIP LOCKED, retried with backoff, expire when they run too long,
 // and are failed over to another worker when their worker stops sending heartbeats.
 const diagnosisQueue = 'diagnosis';
