@@ -52,3 +52,13 @@ export function fieldErrors(error: ZodError): Record<string, string> {
   for (const issue of error.issues) fields[issue.path.join('.') || 'body'] ??= issue.message;
   return fields;
 }
+
+/** The first issue as one line, prefixed by its dotted path when it has one: `hypotheses.0.rank: Invalid input`. */
+export function describeFirstIssue(error: ZodError): string {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue?.message ?? 'unreadable'}`;
+}
+
+/** What went wrong, for logs and the audit trail, whatever was thrown. */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

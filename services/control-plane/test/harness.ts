@@ -82,8 +82,8 @@ export async function startControlPlane(options: { env?: Record<string, string>;
         .values({ issuer: identity.issuer, subject: `test-user-${userCount}`, name: `Test ${roles.join('+') || 'nobody'}`, roles: roles as never })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const { token, session } = await sessions.rotate(undefined, user.id, {});
-      return { cookie: `sre_session=${token}`, csrfToken: session.csrfToken, userId: user.id };
+      const { token, csrfToken } = await sessions.rotate(undefined, user.id, {});
+      return { cookie: `sre_session=${token}`, csrfToken, userId: user.id };
     },
     serviceToken: tokens,
     async close() {

@@ -1,5 +1,5 @@
 import type { UpstreamFailure } from '@sre/service-kit';
-import type { RangeQueryResult, TimeRange } from '@sre/victoriametrics';
+import { selectorFor, type RangeQueryResult, type TimeRange } from '@sre/victoriametrics';
 import type { Alert } from './alert';
 import type { GrafanaDashboard } from './grafana-dashboard';
 
@@ -91,8 +91,7 @@ export function chartData(result: RangeQueryResult, range: TimeRange, alert: Pic
 /** A series' legend name in PromQL's own notation: `node_load1{instance="web-1:9100"}`. */
 export function seriesName(labels: Record<string, string>): string {
   const { __name__: metric = '', ...rest } = labels;
-  const matchers = Object.entries(rest).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
-  return matchers.length || !metric ? `${metric}{${matchers.join(', ')}}` : metric;
+  return Object.keys(rest).length || !metric ? `${metric}${selectorFor(rest)}` : metric;
 }
 
 const wholeSecond = (milliseconds: number) => Math.floor(milliseconds / 1000) * 1000;

@@ -1,6 +1,7 @@
 import type { UpstreamFailure } from '@sre/service-kit';
 import { JsonData } from '../web/json-data';
 import { Notice } from '../web/layout.views';
+import { formatUtc } from '../web/time.views';
 import type { AlertChart, AlertMetrics } from './alert-chart';
 import type { GrafanaDashboard } from './grafana-dashboard';
 
@@ -131,5 +132,3 @@ function GrafanaDashboards({ dashboards }: { dashboards: GrafanaDashboard[] }) {
     </div>
   );
 }
-
-const formatUtc = (value: Date) => `${value.toISOString().replace('T', ' ').slice(0, 19)} UTC`;

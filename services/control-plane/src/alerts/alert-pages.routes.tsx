@@ -1,9 +1,10 @@
 import type { Response } from 'express';
 import { hasRole } from '@sre/auth';
-import { AppError, notFound } from '../errors';
+import { notFound } from '../errors';
 import type { RouteSpec } from '../web/access';
 import { sendHtml, sendView, wantsFragment } from '../web/html';
 import { pageContext } from '../web/page-context';
+import { signedInUser } from '../web/session';
 import { mayRequestDiagnosis } from '../diagnoses/diagnosis';
 import type { DiagnosisService } from '../diagnoses/diagnoses.service';
 import { DiagnosisPanel } from '../diagnoses/diagnoses.views';
@@ -29,7 +30,7 @@ export function alertPageRoutes(alerts: AlertService, metrics: AlertMetricsServi
       handler: async (request, response) => {
         const { filter, cursor, text } = alertListQuery.parse(request.query);
         const props = { page: await alerts.list(filter, cursor), query: text, live: cursor === undefined };
-        sendView(request, response, {
+        await sendView(request, response, {
           page: () => <AlertsPage {...props} context={pageContext(response, '/alerts')} />,
           fragment: () => <AlertList {...props} />,
         });
@@ -57,9 +58,7 @@ export function alertPageRoutes(alerts: AlertService, metrics: AlertMetricsServi
       access: 'operator',
       handler: async (request, response) => {
         const id = parseId(request.params);
-        const user = response.locals.session?.user;
-        if (!user) throw new AppError('unauthenticated', 'log in to continue');
-        await alerts.acknowledge(id, { id: user.id, type: 'user' }, response.locals.requestId);
+        await alerts.acknowledge(id, { id: signedInUser(response).id, type: 'user' }, response.locals.requestId);
         if (!wantsFragment(request)) return response.redirect(303, `/alerts/${id}`);
         const { alert } = await alerts.get(id);
         response.vary('HX-Request-Type');

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Device } from '../devices/device';
 import { Layout } from '../web/layout.views';
 import type { PageContext } from '../web/page-context';
+import { Time } from '../web/time.views';
 import { alertName, severityOf, type Alert, type AlertDetail, type AlertPage } from './alert';
 import type { AlertMetrics } from './alert-chart';
 import { AlertMetricsSection } from './alert-metrics.views';
@@ -206,10 +207,6 @@ function KeyValues({ entries }: { entries: Record<string, string> }) {
       {pairs.map(([key, value]) => <><dt class="text-slate-500">{key}</dt><dd class="break-words">{value}</dd></>)}
     </dl>
   );
-}
-
-function Time({ value }: { value: Date }) {
-  return <time datetime={value.toISOString()}>{value.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>;
 }
 
 // Alert payloads are untrusted: only http(s) links are rendered, never javascript: or data:.

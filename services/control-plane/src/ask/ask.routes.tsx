@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
-import { fieldErrors, notFound, unauthenticated } from '../errors';
-import { requesterName, type SessionUser } from '../sessions/session';
+import { fieldErrors, notFound } from '../errors';
+import { requesterName } from '../sessions/session';
 import type { RouteSpec } from '../web/access';
 import { sendHtml, sendView } from '../web/html';
 import { pageContext } from '../web/page-context';
+import { signedInUser } from '../web/session';
 import { askForm, askFormValues, askPrefillQuery, questionIdParams } from './ask.input';
 import type { AskService } from './ask.service';
 import { AnswerPanel, AskPage, askUrl, emptyAskForm, QuestionPage, questionUrl, type AskFormState } from './ask.views';
@@ -43,10 +44,11 @@ export function askRoutes(asking: AskService): RouteSpec[] {
       path: '/ask/:id',
       access: askRole,
       handler: async (request, response) => {
-        const overview = await asking.overview(parseQuestionId(request));
-        sendView(request, response, {
-          page: () => <QuestionPage context={pageContext(response, askUrl)} overview={overview} />,
-          fragment: () => <AnswerPanel overview={overview} />,
+        const taskId = parseQuestionId(request);
+        // The panel polls itself every second: its fragment reads only what the panel shows.
+        await sendView(request, response, {
+          page: async () => <QuestionPage context={pageContext(response, askUrl)} overview={await asking.overview(taskId)} />,
+          fragment: async () => <AnswerPanel answer={await asking.answer(taskId)} />,
         });
       },
     },
@@ -57,10 +59,4 @@ function parseQuestionId(request: Request): string {
   const parsed = questionIdParams.safeParse(request.params);
   if (!parsed.success) throw notFound('the question');
   return parsed.data.id;
-}
-
-function signedInUser(response: Response): SessionUser {
-  const user = response.locals.session?.user;
-  if (!user) throw unauthenticated();
-  return user;
 }

@@ -5,11 +5,12 @@ import type { Actor } from '../audit/audit';
 import { recordAuditEvent } from '../audit/audit.service';
 import type { Device } from '../devices/device';
 import type { DeviceService } from '../devices/devices.service';
+import type { TaskEventLog } from '../diagnoses/agent-report';
 import { diagnosisTaskOf, isActive } from '../diagnoses/diagnosis';
 import type { DiagnosisService } from '../diagnoses/diagnoses.service';
 import { AppError, notFound } from '../errors';
 import type { AssistantClient, UpstreamFailure } from '../integrations/assistant.client';
-import { parseStoredQuestion, type NamedReference, type Question, type QuestionInput, type QuestionOverview } from './question';
+import { parseStoredQuestion, type NamedReference, type Question, type QuestionAnswer, type QuestionInput, type QuestionOverview } from './question';
 import * as repository from './ask.repository';
 
 /** Who asks: the audit actor, and the person named to the assistant (and matched to list their questions). */
@@ -31,17 +32,20 @@ export interface AskService {
   /** Asks the assistant (POST /execute) unless the alert or device named does not exist; audited once the assistant was asked. */
   ask(input: QuestionInput, asker: Asker, requestId: string): Promise<AskOutcome>;
   /** One question with its live progress or its answer; not_found for an unknown id or a task that is not a question. */
+  answer(taskId: string): Promise<QuestionAnswer>;
+  /** The answer and the alert and device the question names, for its page; not_found as for `answer`. */
   overview(taskId: string): Promise<QuestionOverview>;
 }
 
 export interface AskServiceDependencies {
   assistant: Pick<AssistantClient, 'execute'>;
   alerts: Pick<AlertService, 'find'>;
-  devices: Pick<DeviceService, 'list' | 'get'>;
+  devices: Pick<DeviceService, 'list' | 'find'>;
   diagnoses: Pick<DiagnosisService, 'findAnalysis' | 'latestEvents'>;
 }
 
 const recentLimit = 20;
+const noEvents: TaskEventLog = { events: [], earlierOmitted: false };
 
 /** Free-form questions to the assistant: asking them, and reading back their progress and answers. */
 export function createAskService(db: Kysely<Database>, dependencies: AskServiceDependencies): AskService {
@@ -51,7 +55,20 @@ export function createAskService(db: Kysely<Database>, dependencies: AskServiceD
     const alert = await unlessNotFound(() => alerts.find(id));
     return { id, name: alert && alertName(alert) };
   };
-  const deviceReference = async (id: string): Promise<NamedReference> => ({ id, name: (await unlessNotFound(() => devices.get(id)))?.name });
+  const deviceReference = async (id: string): Promise<NamedReference> => ({ id, name: (await unlessNotFound(() => devices.find(id)))?.name });
+
+  const findQuestion = async (taskId: string): Promise<Question> => {
+    const row = await repository.findQuestionTask(db, taskId);
+    if (!row) throw notFound('the question');
+    return toQuestion(row);
+  };
+
+  const answerTo = async (question: Question, asOf: Date): Promise<QuestionAnswer> => {
+    // Steps matter only while the task runs; once it ends, its transcript is the record.
+    const running = isActive(question.task.status);
+    const [events, analysis] = await Promise.all([running ? diagnoses.latestEvents(question.task.id) : noEvents, diagnoses.findAnalysis(question.task.id)]);
+    return { question, events, analysis, asOf };
+  };
 
   return {
     async askPage(requestedBy) {
@@ -86,21 +103,21 @@ export function createAskService(db: Kysely<Database>, dependencies: AskServiceD
       return { kind: 'asked', taskId: result.value.id };
     },
 
+    async answer(taskId) {
+      const asOf = new Date();
+      return answerTo(await findQuestion(taskId), asOf);
+    },
+
     async overview(taskId) {
       const asOf = new Date();
-      const row = await repository.findQuestionTask(db, taskId);
-      if (!row) throw notFound('the question');
-      const question = toQuestion(row);
+      const question = await findQuestion(taskId);
       const context = question.asked.readable ? question.asked.context : {};
-      // Steps matter only while the task runs; once it ends, its transcript is the record.
-      const running = isActive(question.task.status);
-      const [alert, device, events, analysis] = await Promise.all([
+      const [answer, alert, device] = await Promise.all([
+        answerTo(question, asOf),
         context.alertId ? alertReference(context.alertId) : undefined,
         context.deviceId ? deviceReference(context.deviceId) : undefined,
-        running ? diagnoses.latestEvents(taskId) : { events: [], earlierOmitted: false },
-        diagnoses.findAnalysis(taskId),
       ]);
-      return { question, alert, device, events, analysis, asOf };
+      return { ...answer, alert, device };
     },
   };
 }

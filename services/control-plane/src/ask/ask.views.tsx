@@ -1,11 +1,12 @@
 import type { Device } from '../devices/device';
 import { isActive } from '../diagnoses/diagnosis';
-import { TaskOutcome, TaskProgress, TaskStatusBadge, Time } from '../diagnoses/diagnoses.views';
+import { TaskOutcome, TaskProgress, TaskStatusBadge } from '../diagnoses/diagnoses.views';
 import type { UpstreamFailure } from '../integrations/assistant.client';
 import { Layout, Notice } from '../web/layout.views';
 import type { PageContext } from '../web/page-context';
+import { Time } from '../web/time.views';
 import type { AskFormValues } from './ask.input';
-import { maxQuestionLength, questionHeadline, type NamedReference, type Question, type QuestionContext, type QuestionOverview } from './question';
+import { maxQuestionLength, questionHeadline, type NamedReference, type Question, type QuestionAnswer, type QuestionContext, type QuestionOverview } from './question';
 
 export const askUrl = '/ask';
 export const questionUrl = (taskId: string) => `/ask/${taskId}`;
@@ -180,7 +181,7 @@ export function QuestionPage({ context, overview }: { context: PageContext; over
             Asked by {question.task.requestedBy} at <Time value={question.task.createdAt} />.
           </p>
         </section>
-        <AnswerPanel overview={overview} />
+        <AnswerPanel answer={overview} />
       </div>
     </Layout>
   );
@@ -223,10 +224,10 @@ function Reference({ reference, href, missing }: { reference: NamedReference; hr
  * The answer: while the task is queued or running, its progress and the agent's steps (the
  * panel polls itself every second); then the result, with the same views as an alert's diagnosis.
  */
-export function AnswerPanel({ overview }: { overview: QuestionOverview }) {
-  const { task } = overview.question;
+export function AnswerPanel({ answer }: { answer: QuestionAnswer }) {
+  const { task } = answer.question;
   const polling = isActive(task.status);
-  const aboutAnAlert = overview.question.asked.readable && overview.question.asked.context.alertId !== undefined;
+  const aboutAnAlert = answer.question.asked.readable && answer.question.asked.context.alertId !== undefined;
   return (
     <section
       id={answerPanelId}
@@ -240,9 +241,9 @@ export function AnswerPanel({ overview }: { overview: QuestionOverview }) {
         <TaskStatusBadge status={task.status} />
       </div>
       {polling ? (
-        <TaskProgress task={task} events={overview.events} asOf={overview.asOf} />
+        <TaskProgress task={task} events={answer.events} asOf={answer.asOf} />
       ) : (
-        <TaskOutcome task={task} analysis={overview.analysis} subject="investigation" deterministic={aboutAnAlert} />
+        <TaskOutcome task={task} analysis={answer.analysis} subject="investigation" deterministic={aboutAnAlert} />
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { hasRole, type Role } from '@sre/auth';
+import type { Role } from '@sre/auth';
+import { describeFirstIssue } from '../errors';
 import type { Analysis, DiagnosisTask } from '../diagnoses/diagnosis';
 import type { TaskEventLog } from '../diagnoses/agent-report';
 
@@ -8,9 +9,6 @@ import type { TaskEventLog } from '../diagnoses/agent-report';
  * language model, and that costs money. The routes' access rule and the navigation agree on it.
  */
 export const askRole: Role = 'operator';
-
-/** True when these roles may use the Ask page. */
-export const mayAsk = (roles: readonly Role[]): boolean => hasRole(roles, askRole);
 
 /** The most characters a question may have (the assistant's POST /execute limit). */
 export const maxQuestionLength = 2000;
@@ -41,16 +39,20 @@ export interface NamedReference {
   name: string | undefined;
 }
 
-/** Everything the page of one question shows. */
-export interface QuestionOverview {
+/** What the answer panel shows, and all its one-second poll reads: the task's progress, then its answer. */
+export interface QuestionAnswer {
   question: Question;
-  alert: NamedReference | undefined;
-  device: NamedReference | undefined;
   /** The latest steps while the task runs; empty once it has ended (the transcript is the record). */
   events: TaskEventLog;
   analysis: Analysis | undefined;
   /** When this was read; elapsed times are measured up to it. */
   asOf: Date;
+}
+
+/** Everything the page of one question shows: the answer panel, and the alert and device the question names. */
+export interface QuestionOverview extends QuestionAnswer {
+  alert: NamedReference | undefined;
+  device: NamedReference | undefined;
 }
 
 // The assistant stores the POST /execute body it accepted (diagnosis_tasks.request). It is
@@ -69,10 +71,7 @@ const storedRequestSchema = z.object({
 /** Reads the question an execute task stored; says what is wrong with a shape this control plane does not know. */
 export function parseStoredQuestion(request: unknown): Question['asked'] {
   const parsed = storedRequestSchema.safeParse(request);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { readable: false, problem: `${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'unreadable'}` };
-  }
+  if (!parsed.success) return { readable: false, problem: describeFirstIssue(parsed.error) };
   return { readable: true, text: parsed.data.question, context: parsed.data.context ?? {} };
 }
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { labelNamePattern } from '@sre/victoriametrics';
 import { deviceKinds, type DeviceInput } from './device';
 
-// Prometheus label names: the same labels must be usable to match alerts and series.
-const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const maxLabels = 50;
 
 const labelsText = z
@@ -15,7 +14,8 @@ const labelsText = z
       const separator = line.indexOf('=');
       const key = separator === -1 ? line : line.slice(0, separator).trim();
       const value = separator === -1 ? '' : line.slice(separator + 1).trim();
-      if (separator === -1 || !labelName.test(key) || value.length === 0 || value.length > 200) {
+      // Prometheus label names: the same labels must be usable to match alerts and series.
+      if (separator === -1 || !labelNamePattern.test(key) || value.length === 0 || value.length > 200) {
         context.addIssue({ code: 'custom', message: `line ${index + 1}: write key=value, the key a Prometheus label name, the value 1–200 characters` });
         return z.NEVER;
       }

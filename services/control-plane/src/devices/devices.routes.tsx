@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
 import { hasRole } from '@sre/auth';
-import { AppError, fieldErrors } from '../errors';
+import { AppError, fieldErrors, validationFailed } from '../errors';
 import type { Actor } from '../audit/audit';
 import type { RouteSpec } from '../web/access';
 import { sendHtml, sendView, wantsFragment } from '../web/html';
 import { pageContext } from '../web/page-context';
+import { signedInUser } from '../web/session';
 import type { DeviceService } from './devices.service';
 import { deviceForm, deviceIdParams, deviceListQuery } from './devices.input';
 import {
@@ -30,7 +31,7 @@ export function deviceRoutes(devices: DeviceService): RouteSpec[] {
       form: extra.form,
       notice: extra.notice,
     };
-    sendView(request, response, {
+    await sendView(request, response, {
       page: () => <DevicesPage {...props} context={pageContext(response, '/devices')} />,
       fragment: () => <DevicesPanel {...props} />,
     }, status);
@@ -46,7 +47,7 @@ export function deviceRoutes(devices: DeviceService): RouteSpec[] {
   const save = (write: (request: Request, actor: Actor, requestId: string) => Promise<{ name: string }>, verb: string) =>
     async (request: Request, response: Response) => {
       try {
-        const device = await write(request, actorOf(response), response.locals.requestId);
+        const device = await write(request, { id: signedInUser(response).id, type: 'user' }, response.locals.requestId);
         // Post/redirect/get for plain forms; htmx gets the refreshed panel in place.
         if (!wantsFragment(request)) return response.redirect(303, '/devices');
         await showPanel(request, response, { notice: `${verb} ${device.name}`, search: '' });
@@ -78,7 +79,7 @@ export function deviceRoutes(devices: DeviceService): RouteSpec[] {
       access: 'viewer',
       handler: async (request, response) => {
         const device = await devices.get(parseId(request));
-        sendView(request, response, {
+        await sendView(request, response, {
           page: () => <DeviceDetailPage device={device} context={pageContext(response, '/devices')} />,
           fragment: () => <DeviceDetailView device={device} />,
         });
@@ -88,7 +89,7 @@ export function deviceRoutes(devices: DeviceService): RouteSpec[] {
       method: 'get',
       path: '/devices/:id/edit',
       access: 'admin',
-      handler: async (request, response) => showEditor(request, response, deviceFormFrom(await devices.get(parseId(request)))),
+      handler: async (request, response) => showEditor(request, response, deviceFormFrom(await devices.find(parseId(request)))),
     },
     {
       method: 'post',
@@ -101,7 +102,7 @@ export function deviceRoutes(devices: DeviceService): RouteSpec[] {
 
 function parseForm(request: Request) {
   const parsed = deviceForm.safeParse(request.body);
-  if (!parsed.success) throw new AppError('validation_failed', 'some fields need attention', { fields: fieldErrors(parsed.error) });
+  if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
   return parsed.data;
 }
 
@@ -109,12 +110,6 @@ function parseId(request: Request): string {
   const parsed = deviceIdParams.safeParse(request.params);
   if (!parsed.success) throw new AppError('not_found', 'the device was not found');
   return parsed.data.id;
-}
-
-function actorOf(response: Response): Actor {
-  const user = response.locals.session?.user;
-  if (!user) throw new AppError('unauthenticated', 'log in to continue');
-  return { id: user.id, type: 'user' };
 }
 
 const formValues = (body: unknown): DeviceFormState['values'] => {

@@ -1,7 +1,7 @@
 import type { Database, DeviceRow, Kysely } from '@sre/db';
 import { recordAuditEvent } from '../audit/audit.service';
 import type { Actor } from '../audit/audit';
-import { AppError, notFound } from '../errors';
+import { notFound, validationFailed } from '../errors';
 import type { Device, DeviceDetail, DeviceInput } from './device';
 import * as repository from './devices.repository';
 
@@ -9,6 +9,9 @@ export interface DeviceService {
   list(search?: string): Promise<Device[]>;
   /** Devices an alert's labels name (device, service, host, instance without port, …). */
   findNamed(names: string[]): Promise<Device[]>;
+  /** The device alone, without its dependencies; not_found when there is none. */
+  find(id: string): Promise<Device>;
+  /** The device with what it depends on and what depends on it; not_found when there is none. */
   get(id: string): Promise<DeviceDetail>;
   create(input: DeviceInput, actor: Actor, requestId: string): Promise<Device>;
   update(id: string, input: DeviceInput, actor: Actor, requestId: string): Promise<Device>;
@@ -18,6 +21,12 @@ const listLimit = 500;
 
 /** Devices and their dependencies; every change is audited in the same transaction. */
 export function createDeviceService(db: Kysely<Database>): DeviceService {
+  const find = async (id: string): Promise<Device> => {
+    const row = await repository.findDeviceById(db, id);
+    if (!row) throw notFound('the device');
+    return toDevice(row);
+  };
+
   return {
     async list(search = '') {
       return (await repository.listDevices(db, { search, limit: listLimit })).map(toDevice);
@@ -25,10 +34,9 @@ export function createDeviceService(db: Kysely<Database>): DeviceService {
     async findNamed(names) {
       return (await repository.findDevicesByNames(db, names, 20)).map(toDevice);
     },
+    find,
     async get(id) {
-      const row = await repository.findDeviceById(db, id);
-      if (!row) throw notFound('the device');
-      return { ...toDevice(row), ...(await repository.listDependencies(db, id)) };
+      return { ...(await find(id)), ...(await repository.listDependencies(db, id)) };
     },
     async create(input, actor, requestId) {
       const row = await withNameConflict(() =>
@@ -66,7 +74,7 @@ async function withNameConflict<T>(write: () => Promise<T>): Promise<T> {
     return await write();
   } catch (error) {
     if (repository.isDuplicateName(error)) {
-      throw new AppError('validation_failed', 'some fields need attention', { fields: { name: 'another device already has this name' } });
+      throw validationFailed({ name: 'another device already has this name' });
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgentNarrative, AgentRunFigures, GroundedClaim, ToolCallRecord } from '@sre/db';
+import { describeFirstIssue } from '../errors';
 
 // The agent's part of an analysis (ai_analyses.narrative, .transcript, .agent) and the steps of
 // a running task (task_events), as packages/db/src/analysis.ts shapes them. The assistant is
@@ -75,7 +76,7 @@ const reportSchema = z.object({ narrative: narrativeSchema.nullable(), transcrip
 /** Reads the agent's columns of an analysis; says where they break the expected shape. */
 export function parseAgentReport(columns: { narrative: unknown; transcript: unknown; agent: unknown }): AgentReport {
   const parsed = reportSchema.safeParse(columns);
-  if (!parsed.success) return { readable: false, problem: describeIssue(parsed.error) };
+  if (!parsed.success) return { readable: false, problem: describeFirstIssue(parsed.error) };
   return { readable: true, narrative: parsed.data.narrative, transcript: parsed.data.transcript, figures: parsed.data.agent };
 }
 
@@ -87,7 +88,7 @@ export function parseTaskEvent(row: { id: string; at: Date; type: string; detail
   if (row.type === 'answering') return { ...base, type: 'answering' };
   const parsed = row.type === 'thinking' ? thinkingDetail.safeParse(row.detail) : row.type === 'tool_call' ? toolCallRecordSchema.safeParse(row.detail) : undefined;
   if (!parsed) return { ...base, type: 'unreadable', problem: `unknown event type ${JSON.stringify(row.type)}` };
-  if (!parsed.success) return { ...base, type: 'unreadable', problem: `${row.type}: ${describeIssue(parsed.error)}` };
+  if (!parsed.success) return { ...base, type: 'unreadable', problem: `${row.type}: ${describeFirstIssue(parsed.error)}` };
   return 'step' in parsed.data ? { ...base, type: 'thinking', step: parsed.data.step } : { ...base, type: 'tool_call', call: parsed.data };
 }
 
@@ -138,9 +139,3 @@ const stopReasons: Record<AgentRunFigures['stoppedBy'], string> = {
 
 /** Why the agent's loop ended, for people. */
 export const describeStop = (stoppedBy: AgentRunFigures['stoppedBy']): string => stopReasons[stoppedBy];
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue?.message ?? 'unreadable'}`;
-}

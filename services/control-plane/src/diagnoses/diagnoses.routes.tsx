@@ -1,9 +1,10 @@
 import type { Request } from 'express';
 import { alertIdParams } from '../alerts/alerts.input';
-import { AppError, notFound, unauthenticated } from '../errors';
+import { AppError, notFound } from '../errors';
 import { requesterName } from '../sessions/session';
 import type { RouteSpec } from '../web/access';
 import { sendHtml, wantsFragment } from '../web/html';
+import { signedInUser } from '../web/session';
 import { diagnoseRole, mayRequestDiagnosis } from './diagnosis';
 import type { DiagnosisService } from './diagnoses.service';
 import { DiagnosisPanel } from './diagnoses.views';
@@ -37,9 +38,7 @@ export function diagnosisRoutes(diagnoses: DiagnosisService): RouteSpec[] {
       access: diagnoseRole,
       handler: async (request, response) => {
         const alertId = parseAlertId(request);
-        const session = response.locals.session;
-        const user = session?.user;
-        if (!user) throw unauthenticated();
+        const user = signedInUser(response);
         const requester = { actor: { id: user.id, type: 'user' as const }, requestedBy: requesterName(user) };
         const outcome = await diagnoses.request(alertId, requester, response.locals.requestId);
         const refusal = outcome.kind === 'refused' ? outcome.failure : undefined;
@@ -49,7 +48,7 @@ export function diagnosisRoutes(diagnoses: DiagnosisService): RouteSpec[] {
         }
         const overview = await diagnoses.overview(alertId);
         response.vary('HX-Request-Type');
-        sendHtml(response, <DiagnosisPanel overview={overview} canDiagnose csrfToken={session.csrfToken} refusal={refusal} />, refusal ? 503 : 200);
+        sendHtml(response, <DiagnosisPanel overview={overview} canDiagnose csrfToken={response.locals.session?.csrfToken} refusal={refusal} />, refusal ? 503 : 200);
       },
     },
   ];

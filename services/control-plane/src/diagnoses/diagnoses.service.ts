@@ -3,7 +3,7 @@ import type { Logger } from '@sre/service-kit';
 import type { NewFiringOccurrence } from '../alerts/alert-intake.service';
 import type { Actor } from '../audit/audit';
 import { recordAuditEvent } from '../audit/audit.service';
-import { notFound } from '../errors';
+import { errorMessage, notFound } from '../errors';
 import type { AssistantClient, UpstreamFailure } from '../integrations/assistant.client';
 import { parseAgentReport, parseTaskEvent, type TaskEventLog } from './agent-report';
 import { diagnosisTaskOf, isActive, matchesAutoDiagnosePolicy, parseFindings, type Analysis, type DiagnosisOverview } from './diagnosis';
@@ -119,9 +119,13 @@ export function createDiagnosisService(
   return {
     async overview(alertId) {
       const asOf = new Date();
-      if (!(await repository.alertExists(db, alertId))) throw notFound('the alert');
       const [latest, ...earlier] = (await repository.listDiagnosisTasks(db, alertId, earlierLimit + 1)).map(diagnosisTaskOf);
-      if (!latest) return { alertId, latest: undefined, earlier: [], asOf };
+      if (!latest) {
+        // A task names an existing alert (alert_id is set null when the alert goes), so only an
+        // alert without tasks needs looking up.
+        if (!(await repository.alertExists(db, alertId))) throw notFound('the alert');
+        return { alertId, latest: undefined, earlier: [], asOf };
+      }
       // Steps matter only while the task runs; once it ends, its transcript is the record.
       const [analysis, events] = await Promise.all([findAnalysis(latest.id), isActive(latest.status) ? latestEvents(latest.id) : noEvents]);
       return { alertId, latest: { task: latest, analysis, events }, earlier, asOf };
@@ -136,7 +140,6 @@ export function createDiagnosisService(
   };
 }
 
-
 function toAnalysis(row: repository.AnalysisRow): Analysis {
   return {
     status: row.status,
@@ -148,5 +151,3 @@ function toAnalysis(row: repository.AnalysisRow): Analysis {
     agent: parseAgentReport(row),
   };
 }
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 import type { AnalysisHypothesis, EvidenceRecord, TaskStatus, WindowStatistics } from '@sre/db';
 import type { UpstreamFailure } from '../integrations/assistant.client';
 import { Notice } from '../web/layout.views';
+import { Time } from '../web/time.views';
 import type { TaskEventLog } from './agent-report';
 import { AgentReportView, TaskEventsView } from './agent-report.views';
 import {
@@ -303,9 +304,4 @@ const statusColours: Record<TaskStatus, string> = {
 /** A task's status as a coloured label. */
 export function TaskStatusBadge({ status }: { status: TaskStatus }) {
   return <span class={`rounded px-1.5 py-0.5 text-xs font-medium uppercase ${statusColours[status]}`}>{status}</span>;
-}
-
-/** A moment in UTC, to the second, machine-readable in `datetime`. */
-export function Time({ value }: { value: Date }) {
-  return <time datetime={value.toISOString()}>{value.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>;
 }

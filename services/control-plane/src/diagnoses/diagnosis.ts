@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasRole, type Role } from '@sre/auth';
 import type { AnalysisHypothesis, AnalysisStatus, EvidenceRecord, TaskStatus, WindowStatistics } from '@sre/db';
+import { describeFirstIssue } from '../errors';
 import type { AgentReport, TaskEventLog } from './agent-report';
 
 /** The least role that may ask the assistant for a diagnosis (the route's access rule and the button agree). */
@@ -140,10 +141,6 @@ const findingsSchema = z.object({ hypotheses: z.array(hypothesisSchema), evidenc
 /** Reads an analysis' stored hypotheses and evidence; hypotheses come back ordered by rank. */
 export function parseFindings(hypotheses: unknown, evidence: unknown): Findings {
   const parsed = findingsSchema.safeParse({ hypotheses, evidence });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { readable: false, problem: `${where}${issue?.message ?? 'unreadable'}` };
-  }
+  if (!parsed.success) return { readable: false, problem: describeFirstIssue(parsed.error) };
   return { readable: true, hypotheses: [...parsed.data.hypotheses].sort((a, b) => a.rank - b.rank), evidence: parsed.data.evidence };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TokenSource } from '@sre/auth';
 import type { components } from '@sre/contracts/assistant-api';
+import { errorMessage } from '../errors';
 
 export type AssistantInfo = components['schemas']['ServiceInfo'];
 export type AssistantTask = components['schemas']['Task'];
@@ -133,5 +134,3 @@ function classifyStatus(status: number): UpstreamFailure {
   if (status >= 500) return { kind: 'server', retryable: true, message: `the assistant failed (${status})` };
   return { kind: 'client', retryable: false, message: `the assistant rejected the request (${status})` };
 }
-
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

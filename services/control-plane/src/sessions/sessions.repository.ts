@@ -37,10 +37,6 @@ export async function findLiveSession(db: Kysely<Database>, id: string, now: Dat
   };
 }
 
-export async function updateSessionData(db: Kysely<Database>, id: string, data: object): Promise<void> {
-  await db.updateTable('sessions').set({ data: JSON.stringify(data) }).where('id', '=', id).execute();
-}
-
 export async function deleteSession(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }

@@ -8,8 +8,7 @@ export interface SessionService {
   /** Starts a session with no user yet (a login in progress). */
   start(data: SessionData): Promise<{ token: string; session: Session }>;
   /** Replaces a session by a new one for a user: a fresh id and CSRF token (no fixation). */
-  rotate(previousToken: string | undefined, userId: string, data: SessionData): Promise<{ token: string; session: Session }>;
-  saveData(session: Session, data: SessionData): Promise<void>;
+  rotate(previousToken: string | undefined, userId: string, data: SessionData): Promise<{ token: string; csrfToken: string }>;
   end(token: string | undefined): Promise<void>;
   removeExpired(): Promise<number>;
 }
@@ -48,12 +47,7 @@ export function createSessionService(db: Kysely<Database>, ttlSeconds: number, n
         if (previousToken) await repository.deleteSession(trx, sessionIdFor(previousToken));
         await repository.insertSession(trx, { id, userId, data, csrfToken, expiresAt });
       });
-      const session = await find(token);
-      if (!session) throw new Error('a session just written could not be read back');
-      return { token, session };
-    },
-    async saveData(session, data) {
-      await repository.updateSessionData(db, session.id, data);
+      return { token, csrfToken };
     },
     async end(token) {
       if (token) await repository.deleteSession(db, sessionIdFor(token));

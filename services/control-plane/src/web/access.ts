@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from 'express';
 import { AccessTokenError, hasRole, type AccessTokenVerifier, type Role, type VerifiedAccessToken } from '@sre/auth';
-import { AppError, forbidden, unauthenticated } from '../errors';
+import { AppError, forbidden } from '../errors';
+import { signedInUser } from './session';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -50,16 +51,14 @@ export function guardsFor(access: Access, chains: RouteChains): RequestHandler[]
   return [...chains.browser, requireUser(access)];
 }
 
-/** Mounts each spec behind its guards; returns the specs so the app can list what it serves. */
-export function mountRoutes(router: Router, specs: RouteSpec[], chains: RouteChains): RouteSpec[] {
+/** Mounts each spec behind its guards. */
+export function mountRoutes(router: Router, specs: RouteSpec[], chains: RouteChains): void {
   for (const spec of specs) router[spec.method](spec.path, ...guardsFor(spec.access, chains), spec.handler);
-  return specs;
 }
 
 function requireUser(access: 'signed-in' | Role): RequestHandler {
   return (_request, response, next) => {
-    const user = response.locals.session?.user;
-    if (!user) throw unauthenticated();
+    const user = signedInUser(response);
     if (access !== 'signed-in' && !hasRole(user.roles, access)) {
       throw forbidden(`this needs the ${access} role; you have ${user.roles.join(', ') || 'no role'}`);
     }

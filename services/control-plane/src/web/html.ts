@@ -12,11 +12,19 @@ export function wantsFragment(request: Request): boolean {
 
 /**
  * Sends the fragment to htmx and the full page to everyone else. The page renders the same
- * fragment component, so the two cannot drift; `Vary` keeps caches from mixing them up.
+ * fragment component, so the two cannot drift; `Vary` keeps caches from mixing them up. Only
+ * the view sent is built, so one that reads data (a page needing more than its fragment) reads
+ * only its own.
  */
-export function sendView(request: Request, response: Response, views: { page: () => VNode; fragment: () => VNode }, status = 200): void {
+export async function sendView(
+  request: Request,
+  response: Response,
+  views: { page: () => VNode | Promise<VNode>; fragment: () => VNode | Promise<VNode> },
+  status = 200,
+): Promise<void> {
+  const view = await (wantsFragment(request) ? views.fragment() : views.page());
   response.vary('HX-Request-Type');
-  sendHtml(response, wantsFragment(request) ? views.fragment() : views.page(), status);
+  sendHtml(response, view, status);
 }
 
 /** Renders a component to HTML (escaped by default) and sends it; full documents get a doctype. */

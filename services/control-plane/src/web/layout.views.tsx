@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { hasRole, type Role } from '@sre/auth';
+import { askRole } from '../ask/question';
 import type { PageContext } from './page-context';
 
 // `role`: the least role the page needs (its route's access rule); others do not see the link.
@@ -7,7 +8,7 @@ const navigation: Array<{ href: string; label: string; role?: Role }> = [
   { href: '/', label: 'Overview' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/devices', label: 'Devices' },
-  { href: '/ask', label: 'Ask', role: 'operator' },
+  { href: '/ask', label: 'Ask', role: askRole },
 ];
 
 /** The full HTML document around a page's main content. */

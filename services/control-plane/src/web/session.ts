@@ -1,5 +1,6 @@
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
-import type { Session } from '../sessions/session';
+import { unauthenticated } from '../errors';
+import type { Session, SessionUser } from '../sessions/session';
 import type { SessionService } from '../sessions/sessions.service';
 import { readCookie } from './cookies';
 
@@ -30,6 +31,16 @@ export function loadSession(sessions: SessionService, cookie: SessionCookie): Re
     response.locals.session = await sessions.find(readCookie(request, cookie.name));
     next();
   };
+}
+
+/**
+ * The signed-in user, or unauthenticated. The role guard checks with it, and handlers behind
+ * that guard call it again to get the user typed as present.
+ */
+export function signedInUser(response: Response): SessionUser {
+  const user = response.locals.session?.user;
+  if (!user) throw unauthenticated();
+  return user;
 }
 
 export const sessionToken = (request: Request, cookie: SessionCookie) => readCookie(request, cookie.name);
