@@ -4,16 +4,12 @@
 // (the automatic policy diagnoses each on arrival) and reads when each was received
 // (alerts.first_seen_at) and when its task ended (diagnosis_tasks.completed_at), both stamped by
 // PostgreSQL. Ends with one JSON line.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createDb, sql } from '@sre/db';
-import { startVictoriaMetrics } from '../scripts/stack/victoriametrics';
-import { freePort } from '../test/ports';
 import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../test/services';
-import { percentile, postFiringAlert, startBenchDatabase } from './support';
+import { importPrometheus } from '../test/victoriametrics';
+import { percentile, postFiringAlert, startBenchDatabase, startBenchVictoriaMetrics } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -30,8 +26,7 @@ const token = 'bench-webhook-token-0123456789';
 const say = (message: string) => console.error(`[bench:diagnosis] ${message}`);
 
 const database = await startBenchDatabase();
-const vmDirectory = await mkdtemp(path.join(tmpdir(), 'bench-vm-'));
-const victoriaMetrics = await startVictoriaMetrics({ dataDir: vmDirectory, port: await freePort(), retention: '100y' });
+const victoriaMetrics = await startBenchVictoriaMetrics();
 const services: ServiceProcess[] = [];
 
 try {
@@ -54,8 +49,7 @@ try {
       lines.push(`node_procs_blocked{instance="${instance}",job="node"} ${(broken ? 40 : 1) + wobble} ${time}`);
     }
   }
-  await fetchOk(`${victoriaMetrics.url}/api/v1/import/prometheus`, { method: 'POST', body: `${lines.join('\n')}\n` });
-  await fetchOk(`${victoriaMetrics.url}/internal/force_flush`);
+  await importPrometheus(victoriaMetrics.url, `${lines.join('\n')}\n`);
   say(`imported ${lines.length} samples for ${hostCount} hosts`);
 
   const db = createDb({ connectionString: database.url, maxConnections: 2 });
@@ -107,13 +101,7 @@ try {
 } finally {
   for (const service of services.reverse()) await service.stop();
   await victoriaMetrics.stop();
-  await rm(vmDirectory, { recursive: true, force: true });
   await database.stop();
-}
-
-async function fetchOk(url: string, init?: RequestInit): Promise<void> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
 }
 
 function round(value: number): number {

@@ -1,14 +1,12 @@
 // Shared plumbing for the benchmark scripts: they start what they need and clean up after.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest, sql } from '@sre/db';
 import { startEmbeddedServer, type EmbeddedServer } from '@sre/db/embedded';
+import { startVictoriaMetrics } from '../scripts/stack/victoriametrics';
 import { freePort } from '../test/ports';
-
-
-export const repositoryRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-
+import { repositoryRoot } from '../test/repository-root';
+import { inTemporaryDirectory } from '../test/temporary-directory';
 
 /** A throwaway embedded PostgreSQL with a migrated database `bench`. */
 export async function startBenchDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -28,6 +26,19 @@ export async function startBenchDatabase(): Promise<{ url: string; stop: () => P
       await rm(path.dirname(dataDir), { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A real VictoriaMetrics in a temporary directory on a free loopback port, removed on stop. Unlike
+ * the tests' (test/victoriametrics.ts) it keeps its caches on, as in production, so latencies are
+ * those a deployment would see.
+ */
+export function startBenchVictoriaMetrics(): Promise<{ url: string; stop: () => Promise<void> }> {
+  return inTemporaryDirectory('bench-victoriametrics-', async (directory) => {
+    // Benchmarks load data from any time: nothing may fall outside the retention period.
+    const server = await startVictoriaMetrics({ dataDir: directory, port: await freePort(), retention: '100y' });
+    return { url: server.url, stop: () => server.stop() };
+  });
 }
 
 export function percentile(sortedValues: number[], fraction: number): number {

@@ -2,11 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { minimalAlertmanagerTemplate } from '../scripts/stack/alertmanager-config';
 import { startAlertmanager as startProcess } from '../scripts/stack/alertmanager';
-import { stackBinaries } from '../scripts/stack/binaries';
 import { freePort } from './ports';
 import { inTemporaryDirectory } from './temporary-directory';
-
-export const alertmanagerBinary = stackBinaries.alertmanager.path;
 
 export interface RunningAlertmanager {
   url: string;

@@ -1,14 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { freePort } from './ports';
-
-const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+import { repositoryRoot } from './repository-root';
 
 export interface ServiceProcess {
   url: string;
-  pid: number;
   /** Everything the service logged so far (stdout and stderr), for failure messages. */
   output(): string;
   /** SIGKILL: the process dies at once, mid-task, as in a crash or an OOM kill. */
@@ -22,8 +19,8 @@ export interface ServiceProcess {
  * main.ts under tsx), with the given environment; resolves once /readyz answers 200.
  */
 export async function startServiceProcess(name: 'control-plane' | 'sre-assistant', url: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', name, 'src', 'main.ts')], {
-    cwd: path.join(root, 'services', name),
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, 'services', name, 'src', 'main.ts')], {
+    cwd: path.join(repositoryRoot, 'services', name),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,7 +42,7 @@ export async function startServiceProcess(name: 'control-plane' | 'sre-assistant
     }
     await sleep(100);
   }
-  return { url, pid: child.pid!, output: () => output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return { url, output: () => output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
 
 export interface PlatformEnvironment {

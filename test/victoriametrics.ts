@@ -22,13 +22,21 @@ export function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
     });
     return {
       url: server.url,
-      async importPrometheus(text) {
-        await call(`${server.url}/api/v1/import/prometheus`, { method: 'POST', body: text });
-        await call(`${server.url}/internal/force_flush`);
-      },
+      importPrometheus: (text) => importPrometheus(server.url, text),
       stop: () => server.stop(),
     };
   });
+}
+
+/**
+ * Imports Prometheus text format (millisecond timestamps) into the VictoriaMetrics at `url` and
+ * makes it queryable at once. `resetRollupCache` is for a server whose cache is on: samples
+ * written into the past would otherwise be hidden by results cached before they existed.
+ */
+export async function importPrometheus(url: string, text: string, options: { resetRollupCache?: boolean } = {}): Promise<void> {
+  await call(`${url}/api/v1/import/prometheus`, { method: 'POST', body: text });
+  await call(`${url}/internal/force_flush`);
+  if (options.resetRollupCache) await call(`${url}/internal/resetRollupResultCache`);
 }
 
 async function call(url: string, init?: RequestInit): Promise<void> {

@@ -2,14 +2,9 @@
 // needs (embedded PostgreSQL, VictoriaMetrics unless a URL is given, both services as
 // processes with the automatic diagnosis policy on) and stops it all afterwards.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createDb } from '@sre/db';
-import { startVictoriaMetrics } from '../../scripts/stack/victoriametrics';
-import { freePort } from '../../test/ports';
 import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../../test/services';
-import { startBenchDatabase } from '../support';
+import { startBenchDatabase, startBenchVictoriaMetrics } from '../support';
 import type { Dataset, TimeMode } from './case';
 import { evaluate, type Evaluation } from './evaluation';
 import { registerGraph } from './inventory';
@@ -45,9 +40,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Evaluatio
     stops.push(database.stop);
     let victoriaMetricsUrl = options.victoriaMetricsUrl;
     if (!victoriaMetricsUrl) {
-      const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-rca-vm-'));
-      stops.push(() => rm(dataDir, { recursive: true, force: true }));
-      const victoriaMetrics = await startVictoriaMetrics({ dataDir, port: await freePort(), retention: '100y' });
+      const victoriaMetrics = await startBenchVictoriaMetrics();
       stops.push(victoriaMetrics.stop);
       victoriaMetricsUrl = victoriaMetrics.url;
     }

@@ -64,3 +64,20 @@ export interface Dataset {
   cases: RcaCase[];
   truths: Map<string, CaseTruth>;
 }
+
+/** The first and last sample time (dataset seconds) across series whose points are in time order; start > end when there is no sample. */
+export function seriesTimeRange(series: readonly DatasetSeries[]): { start: number; end: number } {
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const { points } of series) {
+    if (points.length === 0) continue;
+    start = Math.min(start, points[0]![0]);
+    end = Math.max(end, points[points.length - 1]![0]);
+  }
+  return { start, end };
+}
+
+/** Orders strings by UTF-16 code units, never by locale, so rankings and graphs come out the same on every machine. */
+export function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}

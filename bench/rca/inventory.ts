@@ -4,8 +4,8 @@
 import type { Database, Kysely } from '@sre/db';
 import type { SystemGraph } from './case';
 
-/** A device name the control plane accepts for any component name (`PetSite`, `a/b::c` → `a_b::c`). */
-export const deviceNameOf = (service: string) => service.replace(/[^\w.:-]/g, '_').slice(0, 200);
+// A device name the control plane accepts for any component name (`PetSite`, `a/b::c` → `a_b::c`).
+const deviceNameOf = (service: string) => service.replace(/[^\w.:-]/g, '_').slice(0, 200);
 
 /** Replaces the whole inventory with the graph's components; returns device name → component. */
 export async function registerGraph(db: Kysely<Database>, graph: SystemGraph): Promise<Map<string, string>> {

@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../support';
+import { repositoryRoot } from '../../test/repository-root';
 import type { Dataset, DatasetSeries } from './case';
 import { metricNameOfColumn, parseNezhaTime, readNezha, serviceOfPod, simulateSliAlert } from './nezha';
 import { writeSyntheticNezha, type SyntheticNezha } from './testing/synthetic-datasets';

@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { CaseGroup, Dataset, DatasetSeries } from './case';
+import { compareText, seriesTimeRange, type CaseGroup, type Dataset, type DatasetSeries } from './case';
 import { parseCsv, parseNumericCell } from './csv';
 import { isDirectory, isFile, readJson } from './files';
 import { medianAndInterquartileRange, pickEvenlySpread } from './statistics';
@@ -378,17 +378,6 @@ function sliAlertLabels(service: string, sli: string): Record<string, string> {
   return { alertname: 'SliDegraded', service, sli, severity: 'critical' };
 }
 
-function seriesTimeRange(series: readonly DatasetSeries[]): { start: number; end: number } {
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const { points } of series) {
-    if (points.length === 0) continue;
-    start = Math.min(start, points[0]![0]);
-    end = Math.max(end, points[points.length - 1]![0]);
-  }
-  return { start, end };
-}
-
 function snakeCase(text: string): string {
   return text
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
@@ -412,8 +401,4 @@ function findColumn(header: readonly string[], name: string): number | undefined
 
 function faultListPath(directory: string, date: string): string {
   return path.join(directory, date, `${date}-fault_list.json`);
-}
-
-function compareText(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../support';
+import { repositoryRoot } from '../../test/repository-root';
 import type { Dataset } from './case';
 import { metricName, parseGraph, parseMetrics, readPetshop, withHistory } from './petshop';
 import { writeSyntheticPetshop, type SyntheticPetshop } from './testing/synthetic-datasets';

@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { CaseGroup, CaseTruth, Dataset, DatasetSeries, RcaCase, SystemGraph } from './case';
+import { seriesTimeRange, type CaseGroup, type CaseTruth, type Dataset, type DatasetSeries, type RcaCase, type SystemGraph } from './case';
 import { parseCsv, parseNumericCell } from './csv';
 import { isDirectory, isFile, readJson } from './files';
 import { pickEvenlySpread } from './statistics';
@@ -168,7 +168,7 @@ async function readIssue(
     alertMetric: target.metric,
     // The data gives no injection time, only the alert's.
     alert: { labels: alertLabels(target), at: { alert: target.timestamp, inject: target.timestamp }, fired: true },
-    dataRange: seriesTimeRange(series, id),
+    dataRange: dataRangeOf(series, id),
   };
   return { group: groupOf(id, graph, series), rcaCase, truth: { service: rootCause.node, indicator: rootCause.metric ?? null }, target };
 }
@@ -184,7 +184,7 @@ function readNormals(
 ): { group: CaseGroup; cases: RcaCase[] } | undefined {
   if (targets.length === 0 || count <= 0) return undefined;
   const id = `${scenario}/noissue`;
-  const dataRange = seriesTimeRange(series, id);
+  const dataRange = dataRangeOf(series, id);
   const times = pickNormalTimes(series, dataRange, count);
   if (times.length === 0) return undefined;
   const alertKind = typicalAlertKind(targets);
@@ -288,8 +288,9 @@ function pickNormalTimes(series: readonly DatasetSeries[], dataRange: { start: n
   return pickEvenlySpread(candidates, count);
 }
 
-function seriesTimeRange(series: readonly DatasetSeries[], groupId: string): { start: number; end: number } {
-  const times = series.flatMap((candidate) => [candidate.points[0]![0], candidate.points[candidate.points.length - 1]![0]]);
-  if (times.length === 0) throw new Error(`${groupId}: the metrics table holds no samples`);
-  return { start: Math.min(...times), end: Math.max(...times) };
+// A metrics table without a single sample is a broken dataset: say so rather than make cases without data.
+function dataRangeOf(series: readonly DatasetSeries[], groupId: string): { start: number; end: number } {
+  const range = seriesTimeRange(series);
+  if (range.start > range.end) throw new Error(`${groupId}: the metrics table holds no samples`);
+  return range;
 }

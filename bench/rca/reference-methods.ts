@@ -2,7 +2,7 @@
 // chance, NSigma, and BARO's robust scorer (Pham et al., FSE 2024). Each scores a series by how
 // far its anomalous window strays from its normal window, in units of the normal window's
 // spread — a drop counts like a rise — and ranks services by their most anomalous series.
-import type { DatasetSeries } from './case';
+import { compareText, type DatasetSeries } from './case';
 import { meanAndStandardDeviation, medianAndInterquartileRange } from './statistics';
 
 interface Scaler {
@@ -87,8 +87,4 @@ function mulberry32(state: number): () => number {
     mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
     return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function compareText(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
 }

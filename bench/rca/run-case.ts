@@ -4,14 +4,15 @@
 // The reference methods then rank the very samples VictoriaMetrics holds for the slot.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnalysisHypothesis, Database, Kysely } from '@sre/db';
+import { importPrometheus } from '../../test/victoriametrics';
 import { postFiringAlert } from '../support';
 import type { CaseGroup, RcaCase, TimeMode } from './case';
 import { baro, nsigma, randomRanking } from './reference-methods';
-import { exportSamples, exposition, importSamples } from './victoriametrics-io';
+import { exportSamples, exposition } from './victoriametrics-io';
 
 /** What a diagnosis sees: three hours of history (the assistant's baseline) and five minutes after the alert's start. */
-export const historySeconds = 3 * 3600 + 15 * 60;
-export const horizonSeconds = 5 * 60;
+const historySeconds = 3 * 3600 + 15 * 60;
+const horizonSeconds = 5 * 60;
 // Each case gets its own stretch of the recent past, with a gap, so no case sees another's samples.
 const slotSeconds = historySeconds + horizonSeconds + 30 * 60;
 
@@ -76,7 +77,8 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     const { text, samples } = exposition(group.series, from, to, shift);
     run.samplesLoaded = samples;
     if (samples === 0) throw new Error('no samples around the alert time');
-    await importSamples(context.victoriaMetricsUrl, text);
+    // Every case writes into the past of a VictoriaMetrics whose caches are on.
+    await importPrometheus(context.victoriaMetricsUrl, text, { resetRollupCache: true });
 
     const fingerprint = `${context.runId}${slot.toString(16).padStart(6, '0')}`;
     await postFiringAlert(context.controlPlaneUrl, context.webhookToken, { receiver: 'bench-rca', labels: rcaCase.alert.labels, startsAt: new Date((at + shift) * 1000), fingerprint });

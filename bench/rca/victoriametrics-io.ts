@@ -18,14 +18,6 @@ export function exposition(series: readonly DatasetSeries[], from: number, to: n
 // The exposition format escapes backslash, double quote and line feed in label values.
 const escapeLabelValue = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 
-/** Writes the text to VictoriaMetrics and makes it searchable at once. */
-export async function importSamples(victoriaMetricsUrl: string, text: string): Promise<void> {
-  await expectOk(await fetch(`${victoriaMetricsUrl}/api/v1/import/prometheus`, { method: 'POST', body: text }), 'import');
-  await expectOk(await fetch(`${victoriaMetricsUrl}/internal/force_flush`), 'force_flush');
-  // Samples written into the past must not be hidden by results cached before they existed.
-  await expectOk(await fetch(`${victoriaMetricsUrl}/internal/resetRollupResultCache`), 'resetRollupResultCache');
-}
-
 /** Every raw sample stored in [start, end] (unix seconds), as /api/v1/export returns it. */
 export async function exportSamples(victoriaMetricsUrl: string, start: number, end: number): Promise<DatasetSeries[]> {
   const parameters = new URLSearchParams({ 'match[]': '{__name__!=""}', start: String(start), end: String(end) });

@@ -1,8 +1,7 @@
-/** A closed stretch of time. */
-export interface TimeWindow {
-  start: Date;
-  end: Date;
-}
+import type { TimeWindow } from '@sre/victoriametrics';
+
+// The analysis modules take their windows from here; the shape is the VictoriaMetrics client's.
+export type { TimeWindow };
 
 /** Where to look: a long baseline of normal behaviour before the alert and the anomaly around its start. */
 export interface AnalysisWindows {
