@@ -35,8 +35,9 @@ export async function markTaskRunning(db: Executor, taskId: string): Promise<{ a
     .executeTakeFirst();
 }
 
-/** The task's one analysis, (re)started: a retry replaces what a dead attempt left behind. */
+/** The task's one analysis, (re)started: a retry replaces what a dead attempt left behind, its progress events included. */
 export async function startAnalysis(db: Executor, analysis: AnalysisIdentity): Promise<void> {
+  await db.deleteFrom('task_events').where('task_id', '=', analysis.taskId).execute();
   const fresh = {
     status: 'running' as const,
     summary: null,

@@ -121,7 +121,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     const taskId = await diagnose(await insertAlert({ alertname: 'HighLatency', instance: 'web-1:9100' }));
     await waitForEnd(assistant.database.db, taskId);
     const before = await analysisOf(taskId);
-    await worker.run(taskId, AbortSignal.timeout(5_000));
+    await worker.run(taskId, AbortSignal.timeout(5_000), new Date(Date.now() + 5_000));
     expect(await analysisOf(taskId)).toEqual(before);
     const task = await assistant.database.db.selectFrom('diagnosis_tasks').select(['status', 'attempts']).where('id', '=', taskId).executeTakeFirstOrThrow();
     expect(task).toEqual({ status: 'succeeded', attempts: 1 });
@@ -140,7 +140,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     });
     const alertId = await insertAlert({ alertname: 'DatabaseSaturated', device: 'db-1' });
     const taskId = (await assistant.database.db.insertInto('diagnosis_tasks').values({ kind: 'alert', alert_id: alertId, request: { alertId }, requested_by: 'test' }).returning('id').executeTakeFirstOrThrow()).id;
-    await offline.run(taskId, AbortSignal.timeout(10_000));
+    await offline.run(taskId, AbortSignal.timeout(10_000), new Date(Date.now() + 10_000));
 
     const [analysis] = await analysisOf(taskId);
     expect(analysis!.status).toBe('partial');

@@ -17,6 +17,8 @@ import { createControlPlaneClient } from '../integrations/control-plane.client';
 import { createTaskWorker, type TaskWorker } from './task-worker.service';
 
 const log = createLogger('sre-assistant', 'silent');
+// What the queue hands the worker: a signal that aborts at the attempt's deadline, and that deadline.
+const attempt = (ms: number) => [AbortSignal.timeout(ms), new Date(Date.now() + ms)] as const;
 
 const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({ kind: 'content', parts: [{ functionCall: { name, args } }], usage: { promptTokenCount: 2_000, candidatesTokenCount: 30 } });
 const text = (value: string): ScriptedReply => ({ kind: 'content', parts: [{ text: value }], usage: { promptTokenCount: 3_000, candidatesTokenCount: 50 } });
@@ -71,40 +73,58 @@ describe('the task worker with the agent: Gemini (double) + real tools on Victor
   });
 
   it('adds a grounded narrative to the deterministic diagnosis, with the transcript, the figures and live events', async () => {
-    const startsAt = alertStart.toISOString();
-    gemini.script(
-      call('rank_root_causes', { labels: { instance: 'web-1:9100' }, startsAt }),
-      call('query_metrics_instant', { query: 'pg_stat_activity_count{device="db-1"}' }),
-      text('db-1 it is.'),
-      answer(dbAnswer),
-    );
+    gemini.script(call('query_metrics_instant', { query: 'pg_stat_activity_count{device="db-1"}' }), text('db-1 it is.'), answer(dbAnswer));
     const taskId = await newTask('alert', {}, { alertname: 'HighLatency', instance: 'web-1:9100' });
-    await workerWith(investigator).run(taskId, AbortSignal.timeout(30_000));
+    await workerWith(investigator).run(taskId, ...attempt(30_000));
     const { task, analysis, events } = await outcomeOf(taskId);
 
     expect(task.status).toBe('succeeded');
-    expect(analysis).toMatchObject({ status: 'completed', verdict: 'likely_cause', model: 'gemini-2.5-flash', tokens_in: 10_500, tokens_out: 360 });
-    expect(Number(analysis.cost_usd)).toBeCloseTo((10_500 * 0.3 + 360 * 2.5) / 1e6, 9);
+    expect(analysis).toMatchObject({ status: 'completed', verdict: 'likely_cause', model: 'gemini-2.5-flash', tokens_in: 8_500, tokens_out: 330 });
+    expect(Number(analysis.cost_usd)).toBeCloseTo((8_500 * 0.3 + 330 * 2.5) / 1e6, 9);
     expect(analysis.hypotheses[0]!.entity).toBe('db-1');
     expect(analysis.narrative).toMatchObject({ summary: { grounded: true, evidence: ['T1', 'T2'] }, hypotheses: [{ entity: 'db-1', grounded: true }] });
-    // The real tools answered: the ranking named db-1, and VictoriaMetrics returned its series.
+    // T1 is the worker's own ranking, handed to the model rather than run again; T2 is VictoriaMetrics' answer.
     expect(analysis.transcript.map(({ id, tool, status }) => ({ id, tool, status }))).toEqual([
       { id: 'T1', tool: 'rank_root_causes', status: 'ok' },
       { id: 'T2', tool: 'query_metrics_instant', status: 'ok' },
     ]);
     expect(analysis.transcript[0]!.summary).toMatch(/^likely_cause, 2 hypotheses, first db-1/);
-    expect(analysis.agent).toMatchObject({ narrative: { status: 'answered', reason: null }, stoppedBy: 'answer', modelCalls: 4, toolCalls: 2, groundingRejections: 0 });
-    expect(events.map((event) => event.type)).toEqual(['thinking', 'tool_call', 'thinking', 'tool_call', 'thinking', 'answering']);
-    expect(events[1]!.detail).toMatchObject({ id: 'T1', tool: 'rank_root_causes' });
-    // The deterministic ranking's summary reached the model as context.
-    const firstPrompt = JSON.stringify((gemini.requests.at(-4)!.body as { contents: unknown }).contents);
+    expect(analysis.agent).toMatchObject({ narrative: { status: 'answered', reason: null }, stoppedBy: 'answer', modelCalls: 3, toolCalls: 2, groundingRejections: 0 });
+    expect(events.map((event) => event.type)).toEqual(['tool_call', 'thinking', 'tool_call', 'thinking', 'answering']);
+    expect(events[0]!.detail).toMatchObject({ id: 'T1', tool: 'rank_root_causes' });
+    const firstPrompt = (gemini.requests.at(-3)!.body as { contents: Array<{ parts: Array<{ text: string }> }> }).contents[0]!.parts[0]!.text;
+    expect(firstPrompt).toContain('<result id="T1" tool="rank_root_causes">');
     expect(firstPrompt).toContain('most likely db-1');
+    expect(firstPrompt).toContain('- The alert\'s labels: {"instance":"web-1:9100","alertname":"HighLatency"}');
+  });
+
+  it('keeps the deterministic diagnosis when the attempt\'s deadline comes during the agent', async () => {
+    gemini.script({ ...text('slow'), delayMs: 10_000 }, { ...text('slow'), delayMs: 10_000 });
+    const taskId = await newTask('alert', {}, { alertname: 'HighLatency', instance: 'web-1:9100' });
+    await workerWith(investigator).run(taskId, ...attempt(4_000));
+    const { task, analysis } = await outcomeOf(taskId);
+    expect(task.status).toBe('partial');
+    expect(analysis).toMatchObject({ status: 'partial', verdict: 'likely_cause', narrative: null });
+    expect(analysis.agent).toMatchObject({ stoppedBy: 'time_limit', narrative: { status: 'unavailable', reason: expect.stringMatching(/^the agent ran out of time/) } });
+  });
+
+  it('starts a retried task\'s progress over: the failed attempt\'s events go', async () => {
+    const taskId = await newTask('alert', {}, { alertname: 'HighLatency', instance: 'web-1:9100' });
+    await db().insertInto('task_events').values({ task_id: taskId, type: 'thinking', detail: JSON.stringify({ step: 7 }) }).execute();
+    gemini.script(text('nothing to add'), answer({ ...dbAnswer, summary: { text: 'db-1, as ranked.', evidence: ['T1'] } }));
+    await workerWith(investigator).run(taskId, ...attempt(30_000));
+    const { events } = await outcomeOf(taskId);
+    expect(events.map((event) => [event.type, event.detail])).toEqual([
+      ['tool_call', expect.objectContaining({ id: 'T1' })],
+      ['thinking', { step: 1 }],
+      ['answering', {}],
+    ]);
   });
 
   it('keeps the deterministic diagnosis, as partial, when the model keeps failing', async () => {
     gemini.script({ kind: 'error', status: 503 }, { kind: 'error', status: 503 });
     const taskId = await newTask('alert', {}, { alertname: 'HighLatency', instance: 'web-1:9100' });
-    await workerWith(investigator).run(taskId, AbortSignal.timeout(30_000));
+    await workerWith(investigator).run(taskId, ...attempt(30_000));
     const { task, analysis } = await outcomeOf(taskId);
     expect(task.status).toBe('partial');
     expect(analysis).toMatchObject({ status: 'partial', verdict: 'likely_cause', narrative: null, model: 'gemini-2.5-flash' });
@@ -115,7 +135,7 @@ describe('the task worker with the agent: Gemini (double) + real tools on Victor
   it('answers a free-form question with the agent alone', async () => {
     gemini.script(call('list_devices', {}), text('two devices'), answer({ ...dbAnswer, summary: { text: 'Two devices are in the inventory: web-1 and db-1.', evidence: ['T1'] }, hypotheses: [] }));
     const taskId = await newTask('execute', { question: 'What is in the inventory?' });
-    await workerWith(investigator).run(taskId, AbortSignal.timeout(30_000));
+    await workerWith(investigator).run(taskId, ...attempt(30_000));
     const { task, analysis } = await outcomeOf(taskId);
     expect(task).toMatchObject({ status: 'succeeded', error: null });
     expect(analysis).toMatchObject({ kind: 'execute-diagnosis', status: 'completed', summary: 'Two devices are in the inventory: web-1 and db-1.', verdict: null });
@@ -124,7 +144,7 @@ describe('the task worker with the agent: Gemini (double) + real tools on Victor
 
   it('without a model: an alert keeps its deterministic diagnosis, a question without an alert fails saying why', async () => {
     const alertTask = await newTask('alert', {}, { alertname: 'HighLatency', instance: 'web-1:9100' });
-    await workerWith(undefined).run(alertTask, AbortSignal.timeout(30_000));
+    await workerWith(undefined).run(alertTask, ...attempt(30_000));
     const alert = await outcomeOf(alertTask);
     expect(alert.task.status).toBe('succeeded');
     expect(alert.analysis).toMatchObject({ verdict: 'likely_cause', narrative: null, model: null, tokens_in: null, cost_usd: null, transcript: [] });
@@ -132,7 +152,7 @@ describe('the task worker with the agent: Gemini (double) + real tools on Victor
     expect(alert.events).toEqual([]);
 
     const questionTask = await newTask('execute', { question: 'Why is checkout slow?' });
-    await workerWith(undefined).run(questionTask, AbortSignal.timeout(30_000));
+    await workerWith(undefined).run(questionTask, ...attempt(30_000));
     const question = await outcomeOf(questionTask);
     expect(question.task).toMatchObject({ status: 'failed', error: 'the question could not be answered: no language model is configured (GEMINI_API_KEY)' });
   });

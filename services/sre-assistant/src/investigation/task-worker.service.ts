@@ -4,6 +4,7 @@ import type { Logger } from '@sre/service-kit';
 import type { AgentEvent, AgentOutcome, AgentRequest } from '../agent/agent-loop';
 import type { Investigator } from '../agent/investigator';
 import type { AlertDiagnoser, Diagnosis } from '../analysis/alert-diagnoser';
+import { rankingResult } from '../agent/tools/rank-root-causes';
 import { executeRequest } from '../execute/execute.input';
 import { findTaskToWork, finishTask, insertAuditEntry, insertTaskEvent, markTaskRunning, startAnalysis, type AnalysisIdentity, type TaskOutcome, type TaskToWork } from './analyses.repository';
 
@@ -15,7 +16,7 @@ export interface TaskWorker {
    * Works one queued task to its end: running, then succeeded, partial or failed with its analysis.
    * Throws only for what a retry may cure (the database was unreachable, say).
    */
-  run(taskId: string, signal: AbortSignal): Promise<void>;
+  run(taskId: string, signal: AbortSignal, deadline: Date): Promise<void>;
   /** Ends a task the queue gave up on (retries exhausted, worker lost) as failed, saying why. */
   fail(taskId: string, reason: string): Promise<void>;
 }
@@ -24,6 +25,8 @@ type ExecuteRequest = components['schemas']['ExecuteRequest'];
 
 const noModel = 'no language model is configured (GEMINI_API_KEY)';
 const alertQuestion = 'Why did this alert fire? Name the most likely root cause and the evidence for it.';
+// Time kept after the agent for storing what it found, before the attempt's deadline.
+const storeMarginMs = 1_000;
 
 /**
  * Works both kinds of task. An alert task gets the deterministic diagnosis, and the agent's
@@ -63,7 +66,7 @@ export function createTaskWorker(dependencies: { db: Kysely<Database>; diagnoser
 
   // The agent's steps go to task_events as they happen, one after another. Progress is a view:
   // a write that fails is logged, and the task goes on (the transcript is the record).
-  const ask = async (taskId: string, request: AgentRequest, signal: AbortSignal): Promise<AgentOutcome> => {
+  const ask = async (taskId: string, request: AgentRequest, signal: AbortSignal, deadline: Date): Promise<AgentOutcome> => {
     if (!investigator) return notAsked(noModel);
     let written = Promise.resolve();
     const onEvent = (event: AgentEvent) => {
@@ -71,22 +74,25 @@ export function createTaskWorker(dependencies: { db: Kysely<Database>; diagnoser
       written = written.then(() => insertTaskEvent(db, taskId, { type: event.type, detail })).catch((error: unknown) => log.warn({ err: error, taskId }, 'a progress event was not recorded'));
     };
     try {
-      return await investigator(request, signal, onEvent);
+      // The agent stops on its own before the attempt's deadline, so that what is already found is kept.
+      return await investigator({ ...request, deadline: new Date(deadline.getTime() - storeMarginMs) }, signal, onEvent);
     } finally {
       await written;
     }
   };
 
-  async function workAlert(task: TaskToWork & { alert: NonNullable<TaskToWork['alert']> }, signal: AbortSignal): Promise<TaskOutcome> {
-    const diagnosis = await diagnoser.diagnose({ labels: task.alert.labels, startsAt: task.alert.startsAt }, signal);
-    const agent = await ask(task.id, { question: alertQuestion, context: alertContext(task.alert, diagnosis) }, signal);
+  const diagnose = (alert: NonNullable<TaskToWork['alert']>, signal: AbortSignal) => diagnoser.diagnose({ labels: alert.labels, startsAt: alert.startsAt }, signal);
+
+  async function workAlert(task: TaskToWork & { alert: NonNullable<TaskToWork['alert']> }, signal: AbortSignal, deadline: Date): Promise<TaskOutcome> {
+    const diagnosis = await diagnose(task.alert, signal);
+    const agent = await ask(task.id, { question: alertQuestion, ...alertInput(task.alert, diagnosis) }, signal, deadline);
     return withDiagnosis(diagnosis, agent);
   }
 
-  async function workQuestion(task: TaskToWork, request: ExecuteRequest, signal: AbortSignal): Promise<TaskOutcome> {
-    const diagnosis = task.alert ? await diagnoser.diagnose({ labels: task.alert.labels, startsAt: task.alert.startsAt }, signal) : undefined;
-    const context = [...(task.alert && diagnosis ? alertContext(task.alert, diagnosis) : []), ...questionContext(request)];
-    const agent = await ask(task.id, { question: request.question, context }, signal);
+  async function workQuestion(task: TaskToWork, request: ExecuteRequest, signal: AbortSignal, deadline: Date): Promise<TaskOutcome> {
+    const diagnosis = task.alert ? await diagnose(task.alert, signal) : undefined;
+    const alert = task.alert && diagnosis ? alertInput(task.alert, diagnosis) : { context: [], given: [] };
+    const agent = await ask(task.id, { question: request.question, context: [...alert.context, ...questionContext(request)], given: alert.given }, signal, deadline);
     if (diagnosis) return withDiagnosis(diagnosis, agent);
     if (!agent.narrative) return { ...failure(`the question could not be answered: ${agent.figures.narrative.reason ?? 'no answer'}`), transcript: agent.transcript, agent: agent.figures };
     return {
@@ -104,7 +110,7 @@ export function createTaskWorker(dependencies: { db: Kysely<Database>; diagnoser
   }
 
   return {
-    async run(taskId, signal) {
+    async run(taskId, signal, deadline) {
       const task = await findTaskToWork(db, taskId);
       if (!task) return log.warn({ taskId }, 'a queued task no longer exists; nothing to do');
       const started = await db.transaction().execute(async (trx) => {
@@ -117,10 +123,10 @@ export function createTaskWorker(dependencies: { db: Kysely<Database>; diagnoser
 
       let outcome: TaskOutcome;
       if (task.kind === 'alert') {
-        outcome = task.alert ? await workAlert({ ...task, alert: task.alert }, signal) : failure('the alert this task diagnoses no longer exists');
+        outcome = task.alert ? await workAlert({ ...task, alert: task.alert }, signal, deadline) : failure('the alert this task diagnoses no longer exists');
       } else {
         const request = executeRequest.safeParse(task.request);
-        outcome = request.success ? await workQuestion(task, request.data, signal) : failure('the stored question is not a valid POST /execute body');
+        outcome = request.success ? await workQuestion(task, request.data, signal, deadline) : failure('the stored question is not a valid POST /execute body');
       }
       const finished = await finish(task, outcome);
       log.info(
@@ -155,15 +161,13 @@ function withDiagnosis(diagnosis: Diagnosis, agent: AgentOutcome): TaskOutcome {
   };
 }
 
-function alertContext(alert: NonNullable<TaskToWork['alert']>, diagnosis: Diagnosis): string[] {
-  const labels = Object.entries(alert.labels)
-    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
-    .join(', ');
-  return [
-    `The alert's labels: {${labels}}`,
-    `It started at ${alert.startsAt.toISOString()}`,
-    `The deterministic ranking (rank_root_causes) found: ${diagnosis.summary}`,
-  ];
+// The alert as the agent gets it: its labels and start as context, the ranking already made as result T1.
+function alertInput(alert: NonNullable<TaskToWork['alert']>, diagnosis: Diagnosis): Pick<AgentRequest, 'context' | 'given'> {
+  const startsAt = alert.startsAt.toISOString();
+  return {
+    context: [`The alert's labels: ${JSON.stringify(alert.labels)}`, `It started at ${startsAt}`],
+    given: [{ tool: 'rank_root_causes', arguments: { labels: alert.labels, startsAt }, result: rankingResult(diagnosis) }],
+  };
 }
 
 function questionContext(request: ExecuteRequest): string[] {

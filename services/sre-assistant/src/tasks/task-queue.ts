@@ -36,8 +36,8 @@ export interface TaskQueueOptions {
 }
 
 export interface TaskHandlers {
-  /** Works the task; a throw means "try again later". The signal aborts at the attempt's deadline. */
-  run(taskId: string, signal: AbortSignal): Promise<void>;
+  /** Works the task; a throw means "try again later". The signal aborts at the attempt's deadline, `deadline`. */
+  run(taskId: string, signal: AbortSignal, deadline: Date): Promise<void>;
   /** Records that the task will not be tried again, and why. */
   fail(taskId: string, reason: string): Promise<void>;
 }
@@ -109,9 +109,11 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
       await boss.work<TaskJob, void, typeof withMetadata>(diagnosisQueue, withMetadata, async ([job]) => {
         if (!job) return;
         // Stop a little before the queue would expire the job, so that the attempt can still write what it found.
-        const signal = AbortSignal.any([job.signal, AbortSignal.timeout(Math.max(1, timeoutSeconds - 2) * 1000)]);
+        const attemptMs = Math.max(1, timeoutSeconds - 2) * 1000;
+        const deadline = new Date(Date.now() + attemptMs);
+        const signal = AbortSignal.any([job.signal, AbortSignal.timeout(attemptMs)]);
         try {
-          await handlers.run(job.data.taskId, signal);
+          await handlers.run(job.data.taskId, signal, deadline);
         } catch (error) {
           const finalAttempt = job.retryCount >= job.retryLimit;
           log.warn({ err: error, taskId: job.data.taskId, attempt: job.retryCount + 1, finalAttempt }, 'a diagnosis attempt failed');

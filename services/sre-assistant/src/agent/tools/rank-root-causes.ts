@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { labelNamePattern } from '@sre/victoriametrics';
-import type { AlertDiagnoser } from '../../analysis/alert-diagnoser';
+import type { AlertDiagnoser, Diagnosis } from '../../analysis/alert-diagnoser';
 import { isoTimeSchema } from './time-window';
-import { defineTool } from './tool';
+import { defineTool, type ToolResult } from './tool';
 
 const input = z.object({
   labels: z
@@ -19,27 +19,29 @@ export function createRankRootCausesTool(diagnoser: AlertDiagnoser) {
     description:
       'Runs the deterministic root-cause ranking: compares every metric of the labelled entity and of what it depends on (from the inventory) with its three-hour baseline, and ranks the entities whose metrics changed most. Returns a verdict (likely_cause or inconclusive) and up to five hypotheses with the exact PromQL of their evidence.',
     input,
-    async run({ labels, startsAt }, { signal }) {
-      const diagnosis = await diagnoser.diagnose({ labels, startsAt: new Date(startsAt) }, signal);
-      const missing = diagnosis.evidence.filter((record) => record.status === 'missing');
-      return {
-        content: {
-          verdict: diagnosis.verdict,
-          summary: diagnosis.summary,
-          hypotheses: diagnosis.hypotheses.map((hypothesis) => ({
-            rank: hypothesis.rank,
-            entity: hypothesis.entity,
-            kind: hypothesis.kind ?? null,
-            confidence: hypothesis.confidence ?? null,
-            metric: hypothesis.metric,
-            statement: hypothesis.statement,
-            query: hypothesis.evidence.query,
-          })),
-          missingEvidence: missing.map((record) => `${record.description}: ${record.detail ?? 'unavailable'}`),
-        },
-        summary: `${diagnosis.verdict}, ${diagnosis.hypotheses.length} hypothes${diagnosis.hypotheses.length === 1 ? 'is' : 'es'}${diagnosis.hypotheses[0] ? `, first ${diagnosis.hypotheses[0].entity}` : ''}${missing.length ? `; ${missing.length} evidence source(s) missing` : ''}`,
-        truncated: false,
-      };
-    },
+    run: async ({ labels, startsAt }, { signal }) => rankingResult(await diagnoser.diagnose({ labels, startsAt: new Date(startsAt) }, signal)),
   });
+}
+
+/** A diagnosis as rank_root_causes returns it; an alert task hands its own diagnosis to the agent in this form. */
+export function rankingResult(diagnosis: Diagnosis): ToolResult {
+  const missing = diagnosis.evidence.filter((record) => record.status === 'missing');
+  return {
+    content: {
+      verdict: diagnosis.verdict,
+      summary: diagnosis.summary,
+      hypotheses: diagnosis.hypotheses.map((hypothesis) => ({
+        rank: hypothesis.rank,
+        entity: hypothesis.entity,
+        kind: hypothesis.kind ?? null,
+        confidence: hypothesis.confidence ?? null,
+        metric: hypothesis.metric,
+        statement: hypothesis.statement,
+        query: hypothesis.evidence.query,
+      })),
+      missingEvidence: missing.map((record) => `${record.description}: ${record.detail ?? 'unavailable'}`),
+    },
+    summary: `${diagnosis.verdict}, ${diagnosis.hypotheses.length} hypothes${diagnosis.hypotheses.length === 1 ? 'is' : 'es'}${diagnosis.hypotheses[0] ? `, first ${diagnosis.hypotheses[0].entity}` : ''}${missing.length ? `; ${missing.length} evidence source(s) missing` : ''}`,
+    truncated: false,
+  };
 }
