@@ -12,6 +12,11 @@ export interface TokenSourceOptions {
   allowInsecureRequests?: boolean;
   /** Refresh this long before expiry, so a token never expires in flight. */
   refreshMarginSeconds?: number;
+  /**
+   * Deadline of each request to the issuer (discovery, token). openid-client's default is 30 s;
+   * callers share one request in flight, so a stalled issuer holds every caller that long.
+   */
+  timeoutSeconds?: number;
 }
 
 export type TokenSource = () => Promise<string>;
@@ -21,7 +26,7 @@ export type TokenSource = () => Promise<string>;
  * callers share one token request.
  */
 export function createTokenSource(options: TokenSourceOptions): TokenSource {
-  const { refreshMarginSeconds = 30 } = options;
+  const { refreshMarginSeconds = 30, timeoutSeconds = 30 } = options;
   let configuration: Promise<client.Configuration> | undefined;
   let cached: { token: string; refreshAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
@@ -30,6 +35,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     configuration ??= client
       .discovery(new URL(options.issuer), options.clientId, undefined, client.ClientSecretPost(options.clientSecret), {
         execute: options.allowInsecureRequests ? [client.allowInsecureRequests] : [],
+        timeout: timeoutSeconds,
       })
       .catch((error: unknown) => {
         configuration = undefined;

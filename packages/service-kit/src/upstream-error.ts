@@ -31,6 +31,11 @@ export class UpstreamError extends Error {
   }
 }
 
+/** Whether a call that failed this way may succeed when tried again. */
+export function isRetryable(failure: UpstreamFailure): boolean {
+  return retryable[failure];
+}
+
 /** The failure an HTTP error status stands for. */
 export function failureForStatus(status: number): UpstreamFailure {
   if (status === 401 || status === 403) return 'auth';
@@ -42,4 +47,13 @@ export function failureForStatus(status: number): UpstreamFailure {
 /** Classifies an error thrown by fetch (or raced against an AbortSignal.timeout): timeout or unreachable. */
 export function failureForThrown(error: unknown): UpstreamFailure {
   return error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable';
+}
+
+/** `promise`, or a rejection with the signal's reason once it aborts: for work that takes no signal of its own (a token request). */
+export function beforeDeadline<T>(promise: Promise<T>, deadline: AbortSignal): Promise<T> {
+  if (deadline.aborted) return Promise.reject(deadline.reason as Error);
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => deadline.addEventListener('abort', () => reject(deadline.reason as Error), { once: true })),
+  ]);
 }

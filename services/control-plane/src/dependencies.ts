@@ -43,6 +43,8 @@ export function createDependencies(options: {
       scope: 'assistant.read assistant.diagnose assistant.execute',
       resource: config.assistant.audience,
       allowInsecureRequests,
+      // Within the assistant client's own 5 s deadline, so that a stalled issuer is let go of.
+      timeoutSeconds: 5,
     }),
   });
   const diagnoses = createDiagnosisService(db, assistant, { autoDiagnoseSeverities: config.autoDiagnoseSeverities, log });

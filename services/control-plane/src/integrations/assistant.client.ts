@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TokenSource } from '@sre/auth';
 import type { components } from '@sre/contracts/assistant-api';
+import { beforeDeadline, failureForStatus, failureForThrown, isRetryable, type UpstreamFailure as UpstreamFailureKind } from '@sre/service-kit';
 import { errorMessage } from '../errors';
 
 export type AssistantInfo = components['schemas']['ServiceInfo'];
@@ -9,7 +10,7 @@ export type ExecuteRequest = components['schemas']['ExecuteRequest'];
 
 /** Why a call to the assistant failed, and whether trying again may help. */
 export type UpstreamFailure = {
-  kind: 'auth' | 'rate_limited' | 'timeout' | 'client' | 'server' | 'unreachable';
+  kind: UpstreamFailureKind;
   retryable: boolean;
   message: string;
 };
@@ -30,12 +31,15 @@ export function createAssistantClient(options: { baseUrl: string; tokens: TokenS
   const timeoutMs = options.timeoutMs ?? 5_000;
 
   // Token, request and transport failures, classified; any HTTP answer is the caller's to read.
+  // One deadline covers the token and the request: a stalled issuer is as slow as a stalled assistant.
   const send = async (path: string, init: { method?: 'POST'; body?: unknown } = {}): Promise<AssistantResult<Response>> => {
+    const deadline = AbortSignal.timeout(timeoutMs);
     let token: string;
     try {
-      token = await options.tokens();
+      token = await beforeDeadline(options.tokens(), deadline);
     } catch (error) {
-      return { ok: false, failure: { kind: 'auth', retryable: true, message: `no access token for the assistant: ${errorMessage(error)}` } };
+      if (failureForThrown(error) === 'timeout') return failed('timeout', `no access token for the assistant within ${timeoutMs} ms`);
+      return failed('auth', `no access token for the assistant: ${errorMessage(error)}`);
     }
     try {
       const response = await fetch(`${options.baseUrl}${path}`, {
@@ -46,17 +50,13 @@ export function createAssistantClient(options: { baseUrl: string; tokens: TokenS
           ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: deadline,
       });
       return { ok: true, value: response };
     } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      return {
-        ok: false,
-        failure: timedOut
-          ? { kind: 'timeout', retryable: true, message: `the assistant did not answer within ${timeoutMs} ms` }
-          : { kind: 'unreachable', retryable: true, message: `the assistant at ${options.baseUrl} is unreachable` },
-      };
+      return failureForThrown(error) === 'timeout'
+        ? failed('timeout', `the assistant did not answer within ${timeoutMs} ms`)
+        : failed('unreachable', `the assistant at ${options.baseUrl} is unreachable`);
     }
   };
 
@@ -128,9 +128,21 @@ const taskSchema: z.ZodType<AssistantTask> = z.object({
   links: z.object({ self: z.string() }),
 });
 
+// The kinds, and whether each is worth retrying, are service-kit's, as for every other upstream.
+function failed(kind: UpstreamFailureKind, message: string): { ok: false; failure: UpstreamFailure } {
+  return { ok: false, failure: { kind, retryable: isRetryable(kind), message } };
+}
+
+const statusMessages: Record<UpstreamFailureKind, (status: number) => string> = {
+  auth: (status) => `the assistant refused our token (${status})`,
+  rate_limited: () => 'the assistant is rate limiting us',
+  timeout: (status) => `the assistant timed out (${status})`,
+  server: (status) => `the assistant failed (${status})`,
+  client: (status) => `the assistant rejected the request (${status})`,
+  unreachable: (status) => `the assistant could not be reached (${status})`,
+};
+
 function classifyStatus(status: number): UpstreamFailure {
-  if (status === 401 || status === 403) return { kind: 'auth', retryable: false, message: `the assistant refused our token (${status})` };
-  if (status === 429) return { kind: 'rate_limited', retryable: true, message: 'the assistant is rate limiting us' };
-  if (status >= 500) return { kind: 'server', retryable: true, message: `the assistant failed (${status})` };
-  return { kind: 'client', retryable: false, message: `the assistant rejected the request (${status})` };
+  const kind = failureForStatus(status);
+  return failed(kind, statusMessages[kind](status)).failure;
 }
