@@ -30,7 +30,7 @@ export function authRoutes({ login, sessions, cookie, publicUrl }: AuthRouteDepe
       handler: async (request, response) => {
         const { returnTo: target } = loginQuery.parse(request.query);
         const { authorizationUrl, login: state } = await login.begin(target);
-        const { token } = await sessions.start({ login: state });
+        const { token } = await sessions.startLogin(sessionToken(request, cookie), { login: state });
         setSessionCookie(response, cookie, token);
         response.redirect(303, authorizationUrl);
       },

@@ -49,6 +49,21 @@ describe('login with OpenID Connect (Authorization Code + PKCE) against a real p
     expect(replayed.headers.get('location')).toMatch(/^\/auth\/login/);
   });
 
+  it('keeps one short-lived session per browser for a login in progress', async () => {
+    const db = controlPlane.database.db;
+    const pending = () => db.selectFrom('sessions').select(['id', 'expires_at']).where('user_id', 'is', null).execute();
+    const before = (await pending()).length;
+    const browser = new CookieBrowser();
+    for (let attempt = 0; attempt < 3; attempt += 1) expect((await browser.request(`${controlPlane.url}/auth/login`)).status).toBe(303);
+
+    const sessions = await pending();
+    expect(sessions).toHaveLength(before + 1);
+    const newest = sessions.reduce((latest, session) => (session.expires_at > latest.expires_at ? session : latest));
+    // Ten minutes to log in, not the twelve hours of a signed-in session.
+    expect(newest.expires_at.getTime() - Date.now()).toBeGreaterThan(9 * 60_000);
+    expect(newest.expires_at.getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+  });
+
   it('refuses a callback whose state does not match the browser session', async () => {
     const browser = new CookieBrowser();
     const { url: callback } = await logInThroughProvider(browser, controlPlane.url, 'viewer');

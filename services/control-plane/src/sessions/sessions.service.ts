@@ -5,17 +5,23 @@ import { newCsrfToken, newSessionToken, sessionIdFor, type Session, type Session
 export interface SessionService {
   /** The live session behind a cookie value, or undefined. */
   find(token: string | undefined): Promise<Session | undefined>;
-  /** Starts a session with no user yet (a login in progress). */
-  start(data: SessionData): Promise<{ token: string; session: Session }>;
+  /**
+   * Starts a session with no user yet (a login in progress), in place of the browser's previous
+   * one. It lives only as long as a login takes, so abandoned logins do not pile up for a day.
+   */
+  startLogin(previousToken: string | undefined, data: SessionData): Promise<{ token: string; session: Session }>;
   /** Replaces a session by a new one for a user: a fresh id and CSRF token (no fixation). */
   rotate(previousToken: string | undefined, userId: string, data: SessionData): Promise<{ token: string; csrfToken: string }>;
   end(token: string | undefined): Promise<void>;
   removeExpired(): Promise<number>;
 }
 
+// Time to get through the identity provider's login page, MFA included.
+const loginTtlSeconds = 10 * 60;
+
 /** Sessions stored in PostgreSQL, so any replica can serve any request. */
 export function createSessionService(db: Kysely<Database>, ttlSeconds: number, now: () => Date = () => new Date()): SessionService {
-  const expiry = () => new Date(now().getTime() + ttlSeconds * 1000);
+  const expiry = (seconds = ttlSeconds) => new Date(now().getTime() + seconds * 1000);
 
   const find: SessionService['find'] = async (token) => {
     if (!token) return undefined;
@@ -32,10 +38,13 @@ export function createSessionService(db: Kysely<Database>, ttlSeconds: number, n
 
   return {
     find,
-    async start(data) {
+    async startLogin(previousToken, data) {
       const token = newSessionToken();
-      const session: Session = { id: sessionIdFor(token), csrfToken: newCsrfToken(), user: undefined, data, expiresAt: expiry() };
-      await repository.insertSession(db, { id: session.id, userId: null, data, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+      const session: Session = { id: sessionIdFor(token), csrfToken: newCsrfToken(), user: undefined, data, expiresAt: expiry(loginTtlSeconds) };
+      await db.transaction().execute(async (trx) => {
+        if (previousToken) await repository.deleteSession(trx, sessionIdFor(previousToken));
+        await repository.insertSession(trx, { id: session.id, userId: null, data, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+      });
       return { token, session };
     },
     async rotate(previousToken, userId, data) {
