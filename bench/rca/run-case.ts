@@ -8,7 +8,7 @@ import { importPrometheus } from '../../test/victoriametrics';
 import { postFiringAlert } from '../support';
 import type { CaseGroup, RcaCase, TimeMode } from './case';
 import { baro, nsigma, randomRanking } from './reference-methods';
-import { exportSamples, exposition } from './victoriametrics-io';
+import { exportSamples, exposition, seriesKey } from './victoriametrics-io';
 
 /** What a diagnosis sees: three hours of history (the assistant's baseline) and five minutes after the alert's start. */
 const historySeconds = 3 * 3600 + 15 * 60;
@@ -98,7 +98,7 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     }));
     if (outcome.error) throw new Error(`the diagnosis failed: ${outcome.error}`);
 
-    const stored = await exportSamples(context.victoriaMetricsUrl, from + shift, to + shift);
+    const stored = await exportSamples(context.victoriaMetricsUrl, from + shift, to + shift, new Set(group.series.map((series) => seriesKey(series.labels))));
     run.references.baro = baro(stored, at + shift, at + shift + horizonSeconds);
     run.references.nsigma = nsigma(stored, at + shift, at + shift + horizonSeconds);
   } catch (error) {

@@ -18,8 +18,21 @@ export function exposition(series: readonly DatasetSeries[], from: number, to: n
 // The exposition format escapes backslash, double quote and line feed in label values.
 const escapeLabelValue = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 
-/** Every raw sample stored in [start, end] (unix seconds), as /api/v1/export returns it. */
-export async function exportSamples(victoriaMetricsUrl: string, start: number, end: number): Promise<DatasetSeries[]> {
+/** A series' identity, its label set in a fixed order, to find the series a case loaded among all a VictoriaMetrics holds. */
+// An empty label value is no label (VictoriaMetrics stores none), so both sides drop it.
+export const seriesKey = (labels: Readonly<Record<string, string>>): string =>
+  JSON.stringify(
+    Object.entries(labels)
+      .filter(([, value]) => value !== '')
+      .sort(([left], [right]) => left.localeCompare(right)),
+  );
+
+/**
+ * The raw samples stored in [start, end] (unix seconds) of the series named in `only` (by
+ * seriesKey), as /api/v1/export returns them. A shared VictoriaMetrics (--vm-url) holds other
+ * series in the same window; the reference methods must rank what the case loaded, nothing else.
+ */
+export async function exportSamples(victoriaMetricsUrl: string, start: number, end: number, only: ReadonlySet<string>): Promise<DatasetSeries[]> {
   const parameters = new URLSearchParams({ 'match[]': '{__name__!=""}', start: String(start), end: String(end) });
   const response = await fetch(`${victoriaMetricsUrl}/api/v1/export?${parameters}`);
   await expectOk(response, 'export');
@@ -27,10 +40,9 @@ export async function exportSamples(victoriaMetricsUrl: string, start: number, e
   return text
     .split('\n')
     .filter(Boolean)
-    .map((line) => {
-      const { metric, values, timestamps } = JSON.parse(line) as { metric: Record<string, string>; values: number[]; timestamps: number[] };
-      return { labels: metric, points: timestamps.map((milliseconds, index): [number, number] => [milliseconds / 1000, values[index]!]) };
-    });
+    .map((line) => JSON.parse(line) as { metric: Record<string, string>; values: number[]; timestamps: number[] })
+    .filter(({ metric }) => only.has(seriesKey(metric)))
+    .map(({ metric, values, timestamps }) => ({ labels: metric, points: timestamps.map((milliseconds, index): [number, number] => [milliseconds / 1000, values[index]!]) }));
 }
 
 async function expectOk(response: Response, what: string): Promise<void> {
