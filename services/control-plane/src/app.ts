@@ -12,6 +12,7 @@ import { intakeLimits } from './alerts/alerts.input';
 import { apiRoutes } from './api/api.routes';
 import { askRoutes } from './ask/ask.routes';
 import type { AskService } from './ask/ask.service';
+import type { AuditService } from './audit/audit.service';
 import type { LoginService } from './auth/auth.service';
 import { authRoutes } from './auth/auth.routes';
 import type { Config } from './config';
@@ -41,6 +42,7 @@ export interface AppDependencies {
   alertIntake: AlertIntakeService;
   alerts: AlertService;
   alertMetrics: AlertMetricsService;
+  audit: AuditService;
   diagnoses: DiagnosisService;
   asking: AskService;
   assistant: AssistantClient;
@@ -75,7 +77,7 @@ export function createApp(deps: AppDependencies): ControlPlaneApp {
     ...homeRoutes(deps.assistant),
     ...authRoutes({ login: deps.login, sessions: deps.sessions, cookie, publicUrl: config.publicUrl }),
     ...deviceRoutes(deps.devices),
-    ...apiRoutes(deps.devices, deps.version),
+    ...apiRoutes({ devices: deps.devices, alerts: deps.alerts, audit: deps.audit }, deps.version),
     ...alertPageRoutes(deps.alerts, deps.alertMetrics, deps.diagnoses),
     ...diagnosisRoutes(deps.diagnoses),
     ...askRoutes(deps.asking),

@@ -8,6 +8,7 @@ import { createAlertMetricsService } from './alerts/alert-metrics.service';
 import { createAlertService } from './alerts/alerts.service';
 import type { AppDependencies } from './app';
 import { createAskService } from './ask/ask.service';
+import { createAuditService } from './audit/audit.service';
 import { createLoginService } from './auth/auth.service';
 import type { Config } from './config';
 import { createDeviceService } from './devices/devices.service';
@@ -62,6 +63,7 @@ export function createDependencies(options: {
       victoriaMetrics: config.victoriaMetrics && createVictoriaMetricsClient({ url: config.victoriaMetrics.url, timeoutMs: chartQueryTimeoutMs }),
       grafana: config.grafana,
     }),
+    audit: createAuditService(db),
     login: createLoginService(db, {
       issuer,
       clientId: config.oidc.clientId,

@@ -41,6 +41,24 @@ export interface AlertListFilter {
   search: string;
 }
 
+/** Which alerts the history shows: those active at any point in [since, until), newest first. */
+export interface AlertHistoryQuery {
+  since: Date;
+  until: Date;
+  /** Only alerts whose identity labels (deviceIdentityLabels) name this device. */
+  deviceId?: string;
+  /** The exact `alertname` label. */
+  alertname?: string;
+  status?: AlertStatus;
+  limit: number;
+}
+
+export interface AlertHistory {
+  alerts: Alert[];
+  /** True when more alerts matched than `limit`. */
+  truncated: boolean;
+}
+
 /** Where the previous page ended: firing before resolved, then newest first. */
 export interface AlertCursor {
   status: AlertStatus;
@@ -68,10 +86,16 @@ export function decodeCursor(value: string | undefined): AlertCursor | undefined
   }
 }
 
+/**
+ * The labels whose value may be a device's name: how an alert is tied to the inventory.
+ * `instance` names it also without its port (`web-1:9100` names `web-1`).
+ */
+export const deviceIdentityLabels = ['device', 'service', 'host', 'hostname', 'instance', 'pod', 'job'] as const;
+
 /** Label values that may name a device: `instance` also without its port. */
 export function deviceNameCandidates(labels: Labels): string[] {
   const candidates = new Set<string>();
-  for (const key of ['device', 'service', 'host', 'hostname', 'instance', 'pod', 'job']) {
+  for (const key of deviceIdentityLabels) {
     const value = labels[key];
     if (!value) continue;
     candidates.add(value);

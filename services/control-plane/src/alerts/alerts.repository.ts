@@ -1,5 +1,5 @@
 import { containsPattern, sql, type AlertRow, type AlertStatus, type Database, type Kysely, type Labels } from '@sre/db';
-import type { AlertCursor, AlertListFilter } from './alert';
+import { deviceIdentityLabels, type AlertCursor, type AlertListFilter } from './alert';
 
 export interface AlertOccurrence {
   fingerprint: string;
@@ -105,6 +105,40 @@ function listAlertsWithStatus(db: Kysely<Database>, filter: AlertListFilter, sta
   if (after) query = query.where((eb) => eb(eb.refTuple('starts_at', 'id'), '<', eb.tuple(new Date(after.startsAt), after.id)));
   return query.orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
+
+export interface AlertHistoryFilter {
+  since: Date;
+  until: Date;
+  /** Only alerts whose identity labels name the device with this name. */
+  deviceName?: string;
+  alertname?: string;
+  status?: AlertStatus;
+}
+
+/** Alerts active at any point in [since, until) — started before until, not ended before since — newest first. */
+export async function listAlertHistory(db: Kysely<Database>, filter: AlertHistoryFilter, limit: number): Promise<AlertRow[]> {
+  let query = db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('starts_at', '<', filter.until)
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>=', filter.since)]));
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.alertname !== undefined) query = query.where('labels', '@>', labelMatch('alertname', filter.alertname));
+  const { deviceName } = filter;
+  if (deviceName !== undefined) {
+    // The same rule as deviceNameCandidates: any identity label equal to the name, or an
+    // `instance` that is the name once its port is taken off. Containment (@>) can use alerts_labels_idx.
+    query = query.where((eb) =>
+      eb.or([
+        ...deviceIdentityLabels.map((label) => eb('labels', '@>', labelMatch(label, deviceName))),
+        sql<boolean>`regexp_replace(labels ->> 'instance', ':[0-9]+$', '') = ${deviceName}`,
+      ]),
+    );
+  }
+  return query.orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+const labelMatch = (name: string, value: string) => sql<Labels>`${JSON.stringify({ [name]: value })}::jsonb`;
 
 export async function findAlertById(db: Kysely<Database>, id: string): Promise<AlertRow | undefined> {
   return db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();

@@ -3,11 +3,23 @@ import type { Actor } from '../audit/audit';
 import { recordAuditEvent } from '../audit/audit.service';
 import type { DeviceService } from '../devices/devices.service';
 import { notFound } from '../errors';
-import { deviceNameCandidates, encodeCursor, type Alert, type AlertCursor, type AlertDetail, type AlertListFilter, type AlertPage } from './alert';
+import {
+  deviceNameCandidates,
+  encodeCursor,
+  type Alert,
+  type AlertCursor,
+  type AlertDetail,
+  type AlertHistory,
+  type AlertHistoryQuery,
+  type AlertListFilter,
+  type AlertPage,
+} from './alert';
 import * as repository from './alerts.repository';
 
 export interface AlertService {
   list(filter: AlertListFilter, cursor: AlertCursor | undefined): Promise<AlertPage>;
+  /** Alerts active at any point in the query's window, newest first; not_found when it names a device that does not exist. */
+  history(query: AlertHistoryQuery): Promise<AlertHistory>;
   /** One alert alone; not_found when there is none. */
   find(id: string): Promise<Alert>;
   /** One alert with its occurrences and related devices (the alert page); not_found when there is none. */
@@ -32,6 +44,11 @@ export function createAlertService(db: Kysely<Database>, devices: DeviceService)
       const rows = await repository.listAlerts(db, filter, cursor, pageSize + 1);
       const alerts = rows.slice(0, pageSize).map(toAlert);
       return { alerts, nextCursor: rows.length > pageSize ? encodeCursor(alerts.at(-1)!) : undefined };
+    },
+    async history({ deviceId, limit, ...filter }) {
+      const deviceName = deviceId === undefined ? undefined : (await devices.find(deviceId)).name;
+      const rows = await repository.listAlertHistory(db, { ...filter, deviceName }, limit + 1);
+      return { alerts: rows.slice(0, limit).map(toAlert), truncated: rows.length > limit };
     },
     find,
     async get(id) {

@@ -25,6 +25,13 @@ export interface DeviceDetail extends Device {
   dependents: DeviceDependency[];
 }
 
+/** One page of the inventory in name order, and where the next one starts. */
+export interface DevicePage {
+  devices: Device[];
+  /** Present when more devices follow; pass it back as `after` to get them. */
+  nextCursor: string | undefined;
+}
+
 export interface DeviceInput {
   name: string;
   kind: DeviceKind;
@@ -38,4 +45,21 @@ export function formatLabels(labels: Labels): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}=${value}`)
     .join('\n');
+}
+
+/**
+ * The opaque cursor that continues a name-ordered listing after `device`. Names are unique, so
+ * the last name of a page is a complete keyset position on its own.
+ */
+export const encodeDeviceCursor = (device: Pick<Device, 'name'>): string => Buffer.from(JSON.stringify({ name: device.name })).toString('base64url');
+
+/** The device name a cursor continues after, or undefined when the text is not one of ours. */
+export function decodeDeviceCursor(value: string): string | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { name?: unknown } | null;
+    const name = parsed?.name;
+    return typeof name === 'string' && name.length >= 1 && name.length <= 200 ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,8 +1,11 @@
 import { containsPattern, type Database, type DeviceRow, type Kysely } from '@sre/db';
 import type { DeviceInput } from './device';
 
-export async function listDevices(db: Kysely<Database>, options: { search: string; limit: number }): Promise<DeviceRow[]> {
+/** Devices in name order, optionally matching `search` (name or owner) and only those named after `after`. */
+export async function listDevices(db: Kysely<Database>, options: { search: string; after?: string; limit: number }): Promise<DeviceRow[]> {
   let query = db.selectFrom('devices').selectAll().orderBy('name').limit(options.limit);
+  // Keyset: the unique name is the sort key, so `name > after` resumes exactly where a page ended.
+  if (options.after !== undefined) query = query.where('name', '>', options.after);
   if (options.search) {
     const pattern = containsPattern(options.search);
     query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('owner', 'ilike', pattern)]));

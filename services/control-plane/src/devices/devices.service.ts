@@ -2,11 +2,14 @@ import type { Database, DeviceRow, Kysely } from '@sre/db';
 import { recordAuditEvent } from '../audit/audit.service';
 import type { Actor } from '../audit/audit';
 import { notFound, validationFailed } from '../errors';
-import type { Device, DeviceDetail, DeviceInput } from './device';
+import { encodeDeviceCursor, type Device, type DeviceDetail, type DeviceInput, type DevicePage } from './device';
 import * as repository from './devices.repository';
 
 export interface DeviceService {
+  /** The first devices by name (at most 500), optionally those whose name or owner contains `search`. */
   list(search?: string): Promise<Device[]>;
+  /** One page of the whole inventory by name, continuing after the device named `after`. */
+  listPage(options: { after?: string; limit: number }): Promise<DevicePage>;
   /** Devices an alert's labels name (device, service, host, instance without port, …). */
   findNamed(names: string[]): Promise<Device[]>;
   /** The device alone, without its dependencies; not_found when there is none. */
@@ -30,6 +33,11 @@ export function createDeviceService(db: Kysely<Database>): DeviceService {
   return {
     async list(search = '') {
       return (await repository.listDevices(db, { search, limit: listLimit })).map(toDevice);
+    },
+    async listPage({ after, limit }) {
+      const rows = await repository.listDevices(db, { search: '', after, limit: limit + 1 });
+      const devices = rows.slice(0, limit).map(toDevice);
+      return { devices, nextCursor: rows.length > limit ? encodeDeviceCursor(devices.at(-1)!) : undefined };
     },
     async findNamed(names) {
       return (await repository.findDevicesByNames(db, names, 20)).map(toDevice);

@@ -33,6 +33,8 @@ const expectedAccess: Record<string, Access> = {
   'GET /api/v1/info': { scope: 'controlplane.read' },
   'GET /api/v1/devices': { scope: 'controlplane.read' },
   'GET /api/v1/devices/:id': { scope: 'controlplane.read' },
+  'GET /api/v1/alerts': { scope: 'controlplane.read' },
+  'GET /api/v1/audit': { scope: 'controlplane.read' },
   'POST /api/v1/alerts/alertmanager': { sharedSecret: 'alertmanager' },
 };
 
@@ -97,8 +99,9 @@ describe('every route enforces its access rule on the server', () => {
   it.each(cases)('$route as $caller → $outcome', async ({ route, caller, outcome }) => {
     const [method, template] = route.split(' ') as [string, string];
     const path = template.replace(':id', template.startsWith('/alerts') ? alertId : deviceId).replace(':file', 'app.css');
-    // Logging out ends the session: give that case a session of its own so later cases keep theirs.
-    const ownsSession = route === 'POST /auth/logout' && ['no-role', 'viewer', 'operator', 'admin'].includes(caller);
+    // Logging out ends the session, and starting a login replaces it with a login in progress:
+    // give those cases a session of their own so later cases keep theirs.
+    const ownsSession = ['POST /auth/logout', 'GET /auth/login'].includes(route) && ['no-role', 'viewer', 'operator', 'admin'].includes(caller);
     const { cookie, csrfToken, bearer }: Credentials = ownsSession
       ? await controlPlane.sessionFor(caller === 'no-role' ? [] : [caller])
       : credentials.get(caller)!;

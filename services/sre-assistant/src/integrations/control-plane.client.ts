@@ -27,23 +27,97 @@ const controlPlaneInfoSchema = z.object({
 
 export type ControlPlaneInfo = z.infer<typeof controlPlaneInfoSchema>;
 
+const labelsSchema = z.record(z.string(), z.string());
+const timeSchema = z.iso.datetime({ offset: true });
+
 const deviceReferenceSchema = z.object({ id: z.string(), name: z.string(), kind: z.string() });
-const inventoryDeviceSchema = z.object({ id: z.string(), name: z.string(), kind: z.string(), labels: z.record(z.string(), z.string()) });
-const deviceListSchema = z.object({ items: z.array(inventoryDeviceSchema) });
+const inventoryDeviceSchema = z.object({ id: z.string(), name: z.string(), kind: z.string(), labels: labelsSchema });
+const devicePageSchema = z.object({ items: z.array(inventoryDeviceSchema), next: z.string().nullable() });
 const deviceDetailSchema = inventoryDeviceSchema.extend({ dependsOn: z.array(deviceReferenceSchema), dependents: z.array(deviceReferenceSchema) });
+
+const historicalAlertSchema = z.object({
+  id: z.string(),
+  fingerprint: z.string(),
+  status: z.enum(['firing', 'resolved']),
+  labels: labelsSchema,
+  annotations: labelsSchema,
+  startsAt: timeSchema,
+  endsAt: timeSchema.nullable(),
+  acknowledgedAt: timeSchema.nullable(),
+});
+const alertHistorySchema = z.object({ items: z.array(historicalAlertSchema), truncated: z.boolean() });
+
+const auditLogEntrySchema = z.object({
+  id: z.string(),
+  at: timeSchema,
+  actor: z.string(),
+  actorType: z.string(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+const auditLogSchema = z.object({ items: z.array(auditLogEntrySchema), truncated: z.boolean() });
 
 /** A device of the control plane's inventory, as much of it as the assistant uses. */
 export type InventoryDevice = z.infer<typeof inventoryDeviceSchema>;
 /** A device with the devices it depends on and those that depend on it. */
 export type InventoryDeviceDetail = z.infer<typeof deviceDetailSchema>;
+/** One occurrence of an alert as the control plane stored it from Alertmanager. */
+export type HistoricalAlert = z.infer<typeof historicalAlertSchema>;
+/** One entry of the control plane's audit log: who did what to what, and its recorded details. */
+export type AuditLogEntry = z.infer<typeof auditLogEntrySchema>;
+
+/** Items of a bounded listing; `truncated` says more matched than were returned. */
+export interface BoundedList<Item> {
+  items: Item[];
+  truncated: boolean;
+}
+
+/** The largest `limit` the control plane's history listings (alerts, audit log) accept. */
+export const maxHistoryItems = 200;
+
+/** `GET /api/v1/alerts`: alerts active at any point in [since, until); the control plane defaults to the last 24 hours and allows 30 days. */
+export interface AlertHistoryQuery {
+  since?: Date;
+  until?: Date;
+  /** A device id: only alerts whose identity labels (device, service, host, instance…) name that device. */
+  device?: string;
+  alertname?: string;
+  status?: 'firing' | 'resolved';
+  /** 1–maxHistoryItems; the control plane's default is 50. */
+  limit?: number;
+}
+
+/** `GET /api/v1/audit`: entries recorded in [since, until); the control plane defaults to the last 24 hours and allows 30 days. */
+export interface AuditLogQuery {
+  since?: Date;
+  until?: Date;
+  /** An exact action (`device.update`) or a prefix ending in a dot (`device.`). */
+  action?: string;
+  target?: { type: string; id: string };
+  /** 1–maxHistoryItems; the control plane's default is 50. */
+  limit?: number;
+}
+
+/**
+ * The most pages listDevices reads (of 500 devices each, the control plane's largest page).
+ * An inventory beyond that is refused loudly rather than read in part: a device missing from
+ * the list would silently never be matched to an alert.
+ */
+export const maxInventoryPages = 20;
 
 export interface ControlPlaneClient {
   /** `GET /api/v1/info`: the control plane's version and whom it sees calling. Throws UpstreamError. */
   getInfo(): Promise<ControlPlaneInfo>;
-  /** `GET /api/v1/devices`: the whole inventory with labels. Throws UpstreamError. */
+  /** `GET /api/v1/devices`, page after page: the whole inventory with labels. Throws UpstreamError, also when it spans more than maxInventoryPages. */
   listDevices(): Promise<InventoryDevice[]>;
   /** `GET /api/v1/devices/{id}`: one device with its dependencies both ways. Throws UpstreamError. */
   getDevice(id: string): Promise<InventoryDeviceDetail>;
+  /** `GET /api/v1/alerts`: the alerts active in a window, newest first. Throws UpstreamError (status 404: no device has the id asked for). */
+  listAlerts(query: AlertHistoryQuery): Promise<BoundedList<HistoricalAlert>>;
+  /** `GET /api/v1/audit`: the audit log's entries in a window, newest first. Throws UpstreamError. */
+  listAuditEntries(query: AuditLogQuery): Promise<BoundedList<AuditLogEntry>>;
 }
 
 /** A client of the control plane's read-only API that authenticates with the assistant's own client-credentials token. */
@@ -87,14 +161,42 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
     });
   };
 
+  const getParsed = async <T>(schema: z.ZodType<T>, path: string): Promise<T> => parseBody(schema, path, await getJson(path));
+
   return {
-    getInfo: async () => parseBody(controlPlaneInfoSchema, '/api/v1/info', await getJson('/api/v1/info')),
-    listDevices: async () => parseBody(deviceListSchema, '/api/v1/devices', await getJson('/api/v1/devices')).items,
-    async getDevice(id) {
-      const path = `/api/v1/devices/${encodeURIComponent(id)}`;
-      return parseBody(deviceDetailSchema, path, await getJson(path));
+    getInfo: () => getParsed(controlPlaneInfoSchema, '/api/v1/info'),
+    async listDevices() {
+      const devices: InventoryDevice[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < maxInventoryPages; page += 1) {
+        const answer: z.infer<typeof devicePageSchema> = await getParsed(devicePageSchema, `/api/v1/devices${queryString({ after })}`);
+        devices.push(...answer.items);
+        after = answer.next;
+        if (after === null) return devices;
+      }
+      throw new UpstreamError(
+        'client',
+        `the control plane's inventory is larger than the assistant reads: more than ${devices.length} devices in ${maxInventoryPages} pages of GET /api/v1/devices`,
+        { retryable: false },
+      );
     },
+    getDevice: (id) => getParsed(deviceDetailSchema, `/api/v1/devices/${encodeURIComponent(id)}`),
+    listAlerts: ({ since, until, device, alertname, status, limit }) =>
+      getParsed(alertHistorySchema, `/api/v1/alerts${queryString({ since, until, device, alertname, status, limit })}`),
+    listAuditEntries: ({ since, until, action, target, limit }) =>
+      getParsed(auditLogSchema, `/api/v1/audit${queryString({ since, until, action, targetType: target?.type, targetId: target?.id, limit })}`),
   };
+}
+
+// `?name=value&…` of the parameters that have a value (times in ISO 8601), or nothing at all.
+function queryString(parameters: Record<string, string | number | Date | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value === undefined || value === null) continue;
+    query.set(name, value instanceof Date ? value.toISOString() : String(value));
+  }
+  const text = query.toString();
+  return text ? `?${text}` : '';
 }
 
 function parseBody<T>(schema: z.ZodType<T>, path: string, body: unknown): T {

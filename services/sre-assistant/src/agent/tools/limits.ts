@@ -4,9 +4,9 @@ export interface ToolLimits {
   maxSeries: number;
   /** Points shown per series; the summary statistics cover all of them. */
   maxPointsPerSeries: number;
-  /** The longest time window a metrics tool accepts. */
+  /** The longest time window a tool accepts: metrics, label look-ups, alert history, audit log. */
   maxRangeHours: number;
-  /** Entries per list: label names or values, devices, a device's dependencies. */
+  /** Entries per list: label names or values, devices, a device's dependencies, alerts, audit entries. */
   maxItems: number;
 }
 
