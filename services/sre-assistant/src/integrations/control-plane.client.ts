@@ -1,6 +1,6 @@
 import { createTokenSource } from '@sre/auth';
 import { z } from 'zod';
-import { failureForStatus, failureForThrown, UpstreamError, type UpstreamFailure } from '@sre/service-kit';
+import { beforeDeadline, failureForStatus, failureForThrown, UpstreamError, type UpstreamFailure } from '@sre/service-kit';
 
 /** The scope the control plane's read-only API (/api/v1/*) requires. */
 const controlPlaneReadScope = 'controlplane.read';
@@ -130,6 +130,8 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
     scope: controlPlaneReadScope,
     resource: options.audience,
     allowInsecureRequests: options.allowInsecureRequests,
+    // A stalled issuer is let go of by the next call's deadline, not after openid-client's 30 s.
+    timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)),
   });
 
   const getJson = async (path: string): Promise<unknown> => {
@@ -204,14 +206,6 @@ function parseBody<T>(schema: z.ZodType<T>, path: string, body: unknown): T {
   if (parsed.success) return parsed.data;
   // A contract mismatch (say, the two services deployed at incompatible versions) will not heal on retry.
   throw new UpstreamError('server', `the control plane answered GET ${path} with an unexpected body: ${z.prettifyError(parsed.error)}`, { retryable: false });
-}
-
-// The token source has its own (longer) timeouts; the caller's deadline covers the whole call.
-function beforeDeadline<T>(promise: Promise<T>, deadline: AbortSignal): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_resolve, reject) => deadline.addEventListener('abort', () => reject(deadline.reason as Error), { once: true })),
-  ]);
 }
 
 function tokenFailure(error: unknown, issuerUrl: string, timeoutMs: number): UpstreamError {
