@@ -49,6 +49,9 @@ describe('alert pages', () => {
   it('filters by status, severity, label and name', async () => {
     expect(alertNames((await page('/alerts?status=resolved')).html)).toEqual(['InstanceDown', 'HostHighCpu']);
     expect(alertNames((await page('/alerts?severity=warning')).html)).toEqual(['DiskAlmostFull']);
+    // The list shows "none" for an alert without a severity label, and the filter finds it.
+    await ingest([firing('f0', '2026-11-22T00:30:00Z', { alertname: 'NoSeverityGiven', severity: undefined })]);
+    expect(alertNames((await page('/alerts?severity=none')).html)).toEqual(['NoSeverityGiven']);
     expect(alertNames((await page('/alerts?labels=service%3Dcheckout')).html)).toEqual(['HostHighCpu', 'HostHighCpu']);
     expect(alertNames((await page('/alerts?q=disk')).html)).toEqual(['DiskAlmostFull']);
     expect(alertNames((await page('/alerts?q=%25')).html)).toEqual([]); // LIKE wildcards are literal

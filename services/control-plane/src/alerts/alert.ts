@@ -30,7 +30,9 @@ export interface AlertDetail {
 }
 
 export const alertName = (alert: Pick<Alert, 'labels'>) => alert.labels.alertname ?? '(unnamed)';
-export const severityOf = (alert: Pick<Alert, 'labels'>) => alert.labels.severity ?? 'none';
+/** What an alert without a `severity` label shows as its severity, and filters by. */
+export const noSeverity = 'none';
+export const severityOf = (alert: Pick<Alert, 'labels'>) => alert.labels.severity ?? noSeverity;
 
 export interface AlertListFilter {
   status?: AlertStatus;

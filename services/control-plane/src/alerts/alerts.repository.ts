@@ -1,5 +1,5 @@
 import { containsPattern, sql, type AlertRow, type AlertStatus, type Database, type Kysely, type Labels } from '@sre/db';
-import { deviceIdentityLabels, type AlertCursor, type AlertListFilter } from './alert';
+import { deviceIdentityLabels, noSeverity, type AlertCursor, type AlertListFilter } from './alert';
 
 export interface AlertOccurrence {
   fingerprint: string;
@@ -99,7 +99,10 @@ export async function listAlerts(db: Kysely<Database>, filter: AlertListFilter, 
 
 function listAlertsWithStatus(db: Kysely<Database>, filter: AlertListFilter, status: AlertStatus, after: AlertCursor | undefined, limit: number) {
   let query = db.selectFrom('alerts').selectAll().where('status', '=', status);
-  if (filter.severity) query = query.where(sql<string>`labels ->> 'severity'`, '=', filter.severity);
+  if (filter.severity === noSeverity) {
+    // The list shows "none" for an alert without a severity label: the filter finds what the list shows.
+    query = query.where((eb) => eb.or([eb(sql<string>`labels ->> 'severity'`, 'is', null), eb(sql<string>`labels ->> 'severity'`, '=', noSeverity)]));
+  } else if (filter.severity) query = query.where(sql<string>`labels ->> 'severity'`, '=', filter.severity);
   if (Object.keys(filter.labels).length) query = query.where('labels', '@>', sql<Labels>`${JSON.stringify(filter.labels)}::jsonb`);
   if (filter.search) query = query.where(sql<string>`labels ->> 'alertname'`, 'ilike', containsPattern(filter.search));
   if (after) query = query.where((eb) => eb(eb.refTuple('starts_at', 'id'), '<', eb.tuple(new Date(after.startsAt), after.id)));
