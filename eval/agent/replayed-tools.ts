@@ -3,6 +3,7 @@
 import { createVictoriaMetricsClient } from '@sre/victoriametrics';
 import { createAlertDiagnoser } from '../../services/sre-assistant/src/analysis/alert-diagnoser';
 import { createEvidenceCollector } from '../../services/sre-assistant/src/analysis/evidence-collector';
+import { createGrafanaClient } from '../../services/sre-assistant/src/integrations/grafana.client';
 import { defaultToolLimits } from '../../services/sre-assistant/src/agent/tools/limits';
 import { createToolRegistry } from '../../services/sre-assistant/src/agent/tools/registry';
 import { ToolError, type AgentTool } from '../../services/sre-assistant/src/agent/tools/tool';
@@ -14,7 +15,8 @@ const neverCalled = () => Promise.reject(new Error('a replayed tool reached its 
 export function replayedTools(recordings: AgentCase['tools']): AgentTool[] {
   const tools = createToolRegistry({
     metrics: createVictoriaMetricsClient({ url: 'http://127.0.0.1:9' }),
-    inventory: { listDevices: neverCalled, getDevice: neverCalled },
+    inventory: { listDevices: neverCalled, getDevice: neverCalled, listAlerts: neverCalled, listAuditEntries: neverCalled },
+    grafana: createGrafanaClient({ url: 'http://127.0.0.1:9', token: undefined }),
     diagnoser: createAlertDiagnoser({ collector: createEvidenceCollector({ metrics: undefined, inventory: undefined }) }),
     limits: defaultToolLimits,
   });

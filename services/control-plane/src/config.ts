@@ -128,3 +128,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     allowInsecureHttp: !production,
   });
 }
+
+/** The environment variables this service reads; deploy/deploy.test.ts checks the deploy files against them. */
+export const configVariables: readonly string[] = Object.keys(environmentSchema.shape);

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       diagnosis: { timeoutSeconds: 60, concurrency: 4, retryLimit: 2 },
       model: undefined,
       agent: { maxSteps: 8, timeoutSeconds: 45, tokenBudget: 200_000, toolOutputBytes: 16_000 },
+      grafana: undefined,
     });
   });
 
@@ -58,6 +59,27 @@ describe('loadConfig', () => {
       'DIAGNOSIS_TIMEOUT_SECONDS must be a whole number from 5 to 3600',
       'DIAGNOSIS_CONCURRENCY must be a whole number from 1 to 64',
     ]);
+  });
+
+  it('configures Grafana by its URL, with a token or anonymously, and refuses a token without a URL', () => {
+    expect(loadConfig({ ...minimal, GRAFANA_URL: 'http://grafana:3000/grafana' }).grafana).toEqual({ url: 'http://grafana:3000/grafana', token: undefined });
+    expect(loadConfig({ ...minimal, GRAFANA_URL: 'https://grafana.example.com', GRAFANA_SERVICE_ACCOUNT_TOKEN: 'glsa_token' }).grafana).toEqual({
+      url: 'https://grafana.example.com',
+      token: 'glsa_token',
+    });
+    expect(loadConfig({ ...minimal, GRAFANA_SERVICE_ACCOUNT_TOKEN: '' }).grafana).toBeUndefined();
+    expect(problemsOf({ ...minimal, GRAFANA_SERVICE_ACCOUNT_TOKEN: 'glsa_token' })).toEqual([
+      'GRAFANA_URL is required with GRAFANA_SERVICE_ACCOUNT_TOKEN: set it to the Grafana the token belongs to, or unset the token',
+    ]);
+    expect(problemsOf({ ...minimal, GRAFANA_URL: 'grafana:3000', GRAFANA_SERVICE_ACCOUNT_TOKEN: 'glsa_token' })).toEqual([
+      'GRAFANA_URL must be an http(s) URL, e.g. https://grafana.example.com',
+    ]);
+  });
+
+  it('never puts the Grafana token into a problem', () => {
+    const problems = problemsOf({ ...minimal, GRAFANA_URL: 'not a url', GRAFANA_SERVICE_ACCOUNT_TOKEN: 'glsa_secret-value' });
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.join('\n')).not.toContain('glsa_secret-value');
   });
 
   it('lists every problem at once, each naming the variable to set', () => {
@@ -119,6 +141,8 @@ describe('loadConfig', () => {
       AGENT_TIMEOUT_SECONDS: '100',
       AGENT_TOKEN_BUDGET: '50000',
       AGENT_TOOL_OUTPUT_BYTES: '8000',
+      GRAFANA_URL: 'https://grafana.example.com',
+      GRAFANA_SERVICE_ACCOUNT_TOKEN: 'glsa_token',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -134,6 +158,7 @@ describe('loadConfig', () => {
       diagnosis: { timeoutSeconds: 120, concurrency: 8, retryLimit: 3 },
       model: { name: 'gemini-2.5-pro', apiKey: 'gemini-key', baseUrl: 'https://gemini-proxy.example.com', timeoutMs: 20_000, maxAttempts: 2, prices: { input: 1.25, output: 10 } },
       agent: { maxSteps: 5, timeoutSeconds: 100, tokenBudget: 50_000, toolOutputBytes: 8_000 },
+      grafana: { url: 'https://grafana.example.com', token: 'glsa_token' },
     });
   });
 
@@ -142,5 +167,6 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.oidc)).toBe(true);
     expect(Object.isFrozen(config.client)).toBe(true);
+    expect(Object.isFrozen(loadConfig({ ...minimal, GRAFANA_URL: 'https://grafana.example.com' }).grafana)).toBe(true);
   });
 });

@@ -46,6 +46,8 @@ const environmentSchema = z.object({
   AGENT_TIMEOUT_SECONDS: count(45, 5, 3_600),
   AGENT_TOKEN_BUDGET: count(200_000, 1_000, 10_000_000),
   AGENT_TOOL_OUTPUT_BYTES: count(16_000, 1_000, 1_000_000),
+  GRAFANA_URL: httpUrl('https://grafana.example.com').optional(),
+  GRAFANA_SERVICE_ACCOUNT_TOKEN: text('a Grafana service account token').optional(),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -71,6 +73,18 @@ export interface Config {
   readonly model: ModelConfig | undefined;
   /** Bounds on one agent run; the task's own deadline (DIAGNOSIS_TIMEOUT_SECONDS) still applies. */
   readonly agent: { readonly maxSteps: number; readonly timeoutSeconds: number; readonly tokenBudget: number; readonly toolOutputBytes: number };
+  /** Grafana's HTTP API, read by the agent's dashboard and annotation tools; undefined without GRAFANA_URL. */
+  readonly grafana: GrafanaConfig | undefined;
+}
+
+export interface GrafanaConfig {
+  /** As the assistant reaches it; a sub-path is fine. */
+  readonly url: string;
+  /**
+   * A service account token (role Viewer is enough). Undefined calls Grafana anonymously, which
+   * works only where Grafana admits anonymous viewers. Never logged.
+   */
+  readonly token: string | undefined;
 }
 
 export interface ModelConfig {
@@ -106,6 +120,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       return given[name] === undefined ? `${name} is required: it ${issue.message}` : `${name} ${issue.message}`;
     }),
     ...insecureInProduction(given),
+    ...grafanaTokenWithoutUrl(given),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
@@ -136,6 +151,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       tokenBudget: env.AGENT_TOKEN_BUDGET,
       toolOutputBytes: env.AGENT_TOOL_OUTPUT_BYTES,
     }),
+    grafana: env.GRAFANA_URL ? Object.freeze({ url: env.GRAFANA_URL, token: env.GRAFANA_SERVICE_ACCOUNT_TOKEN }) : undefined,
   });
 }
 
@@ -147,3 +163,12 @@ function insecureInProduction(given: Record<string, string | undefined>): string
     .filter((name) => /^http:/i.test(given[name] ?? ''))
     .map((name) => `${name} must use https when NODE_ENV=production`);
 }
+
+// A token without a Grafana to present it to is a half-done configuration, not a choice.
+function grafanaTokenWithoutUrl(given: Record<string, string | undefined>): string[] {
+  if (given.GRAFANA_SERVICE_ACCOUNT_TOKEN === undefined || given.GRAFANA_URL !== undefined) return [];
+  return ['GRAFANA_URL is required with GRAFANA_SERVICE_ACCOUNT_TOKEN: set it to the Grafana the token belongs to, or unset the token'];
+}
+
+/** The environment variables this service reads; deploy/deploy.test.ts checks the deploy files against them. */
+export const configVariables: readonly string[] = Object.keys(environmentSchema.shape);

@@ -15,6 +15,7 @@ import { createGeminiModel } from './agent/model/gemini-model';
 import { defaultToolLimits } from './agent/tools/limits';
 import { createToolRegistry } from './agent/tools/registry';
 import { createControlPlaneClient } from './integrations/control-plane.client';
+import { createGrafanaClient } from './integrations/grafana.client';
 import { createTaskQueue } from './tasks/task-queue';
 
 function readConfig(): Config {
@@ -50,6 +51,10 @@ const controlPlane = config.client.secret
 const metrics = config.victoriaMetricsUrl ? createVictoriaMetricsClient({ url: config.victoriaMetricsUrl }) : undefined;
 if (!metrics) log.warn('VM_URL is not set: diagnoses will complete as partial, without metric evidence');
 const diagnoser = createAlertDiagnoser({ collector: createEvidenceCollector({ metrics, inventory: controlPlane }) });
+const grafana = config.grafana ? createGrafanaClient(config.grafana) : undefined;
+if (config.grafana && !config.grafana.token) {
+  log.warn({ grafana: config.grafana.url }, 'GRAFANA_SERVICE_ACCOUNT_TOKEN is not set: the Grafana tools call Grafana anonymously, which works only if it admits anonymous viewers');
+}
 
 const httpMetrics = createHttpMetrics('sre-assistant');
 const investigator = config.model ? agentFor(config.model) : undefined;
@@ -71,14 +76,14 @@ closeOnSignals(server.close, log, () => {
   draining = true;
 });
 log.info(
-  { url: server.url, issuer: config.oidc.issuerUrl, controlPlane: config.controlPlane.url, victoriaMetrics: config.victoriaMetricsUrl ?? null },
+  { url: server.url, issuer: config.oidc.issuerUrl, controlPlane: config.controlPlane.url, victoriaMetrics: config.victoriaMetricsUrl ?? null, grafana: grafana?.url ?? null },
   'sre-assistant listening',
 );
 
 // The agent: Gemini with the read-only tools whose integrations are configured.
 function agentFor(modelConfig: ModelConfig): Investigator {
   const model = createGeminiModel(modelConfig, (notice) => log.warn({ model: modelConfig.name, ...notice }, 'the model call is retried'));
-  const tools = createToolRegistry({ metrics, inventory: controlPlane, diagnoser, limits: defaultToolLimits });
+  const tools = createToolRegistry({ metrics, inventory: controlPlane, grafana, diagnoser, limits: defaultToolLimits });
   const prices = pricesFor(modelConfig.name, modelConfig.prices);
   if (!prices) log.warn({ model: modelConfig.name }, 'no price is known for this model: costs are reported as unknown (set GEMINI_PRICE_*_USD_PER_MTOK)');
   const { maxSteps, timeoutSeconds, tokenBudget, toolOutputBytes } = config.agent;

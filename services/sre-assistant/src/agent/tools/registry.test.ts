@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createVictoriaMetricsClient } from '@sre/victoriametrics';
 import { createControlPlaneClient } from '../../integrations/control-plane.client';
+import { createGrafanaClient } from '../../integrations/grafana.client';
 import { defaultToolLimits } from './limits';
 import { createToolRegistry } from './registry';
 import { functionDeclarationOf } from './tool';
@@ -15,9 +16,11 @@ const inventory = createControlPlaneClient({
   clientSecret: 'unused',
   allowInsecureRequests: true,
 });
+const grafana = createGrafanaClient({ url: 'http://127.0.0.1:9', token: 'unused' });
 
 const metricsTools = ['find_metric_series', 'list_metric_labels', 'query_metrics_instant', 'query_metrics_range'];
-const inventoryTools = ['list_devices', 'get_device'];
+const inventoryTools = ['list_devices', 'get_device', 'list_alert_history', 'list_audit_log'];
+const grafanaTools = ['search_dashboards', 'get_dashboard_queries', 'list_annotations'];
 
 // Keywords Gemini's function declarations reject or that would leave a model without a usable schema.
 const rejectedKeywords = new Set(['$ref', '$defs', 'definitions', 'anyOf', 'oneOf', 'allOf', 'not', 'if', 'then', 'else', 'prefixItems']);
@@ -48,6 +51,12 @@ describe('the tool registry', () => {
     expect(createToolRegistry({ limits: defaultToolLimits })).toEqual([]);
   });
 
+  it('offers the dashboard and annotation tools only with Grafana', () => {
+    expect(createToolRegistry({ grafana, limits: defaultToolLimits }).map(({ name }) => name)).toEqual(grafanaTools);
+    expect(createToolRegistry({ metrics, inventory, grafana, limits: defaultToolLimits }).map(({ name }) => name)).toEqual([...metricsTools, ...inventoryTools, ...grafanaTools]);
+    expect(createToolRegistry({ metrics, inventory, limits: defaultToolLimits }).map(({ name }) => name)).not.toContain('search_dashboards');
+  });
+
   it('finds a tool by name, and no tool by a name it does not have', () => {
     const registry = createToolRegistry({ metrics, limits: defaultToolLimits });
     expect(registry.find((tool) => tool.name === 'query_metrics_range')?.name).toBe('query_metrics_range');
@@ -60,8 +69,8 @@ describe('the tool registry', () => {
     expect(registry.find((tool) => tool.name === 'query_metrics_range')?.description).toContain('at most 7)');
   });
 
-  describe.each([...metricsTools, ...inventoryTools])('%s declared to Gemini', (name) => {
-    const tool = createToolRegistry({ metrics, inventory, limits: defaultToolLimits }).find((tool) => tool.name === name)!;
+  describe.each([...metricsTools, ...inventoryTools, ...grafanaTools])('%s declared to Gemini', (name) => {
+    const tool = createToolRegistry({ metrics, inventory, grafana, limits: defaultToolLimits }).find((tool) => tool.name === name)!;
     const declaration = functionDeclarationOf(tool);
     const schema = declaration.parametersJsonSchema as JsonSchema;
 
