@@ -7,25 +7,44 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { configVariables as controlPlaneVariables, loadConfig as loadControlPlaneConfig } from '../services/control-plane/src/config';
+import { configVariables as assistantVariables, loadConfig as loadAssistantConfig } from '../services/sre-assistant/src/config';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const readText = (relativePath: string) => readFileSync(path.join(repositoryRoot, relativePath), 'utf8');
 const readYaml = <T>(relativePath: string) => parseYaml(readText(relativePath)) as T;
 const readJson = <T>(relativePath: string) => JSON.parse(readText(relativePath)) as T;
 
-/**
- * The environment variables of the services: those their config.ts reads, and the agreed names of
- * the integrations (webhook token, VictoriaMetrics, Alertmanager, Grafana). A misspelt name in a
- * deployment file is silently ignored by the service, so it is caught here.
- */
-const serviceEnvironmentNames = new Set([
-  'DATABASE_URL', 'LOG_LEVEL', 'NODE_ENV', 'OIDC_ISSUER_URL', 'OIDC_JWKS_URL',
-  'CONTROL_PLANE_HOST', 'CONTROL_PLANE_PORT', 'CONTROL_PLANE_URL', 'ASSISTANT_HOST', 'ASSISTANT_PORT', 'ASSISTANT_URL',
-  'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'ASSISTANT_CLIENT_ID', 'ASSISTANT_CLIENT_SECRET', 'DEV_OIDC_PORT',
-  'CONTROL_PLANE_AUDIENCE', 'ASSISTANT_AUDIENCE', 'SESSION_TTL_HOURS',
-  'ALERTMANAGER_WEBHOOK_TOKEN', 'VM_URL', 'ALERTMANAGER_URL', 'GRAFANA_URL',
-]);
-const secretNamePattern = /PASSWORD|SECRET|TOKEN/;
+// What the platform's processes read from their environment, taken from their code: the keys of
+// each service's config schema, and what the migration CLI reads. A misspelt or stale name in a
+// deployment file is silently ignored by the service, so it is caught here.
+const controlPlaneReads = new Set(controlPlaneVariables);
+const assistantReads = new Set(assistantVariables);
+const migrationReads = new Set([...readText('packages/db/src/cli.ts').matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
+/** The assistant's model, agent, diagnosis-queue and Grafana settings: operators must be able to set each. */
+const assistantSettingPattern = /^(GEMINI|AGENT|DIAGNOSIS|GRAFANA)_/;
+/** How long service-kit's serve() lets HTTP requests finish on SIGTERM before it runs the service's onClose. */
+const httpDrainSeconds = 10;
+
+type ConfigLoader = (environment: Record<string, string>) => unknown;
+
+/** The variables of a working environment without which the loader refuses to start the service. */
+function requiredVariables(load: ConfigLoader, environment: Record<string, string>): string[] {
+  const refuses = (candidate: Record<string, string>) => {
+    try {
+      load(candidate);
+      return false;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConfigError') return true;
+      throw error;
+    }
+  };
+  return Object.keys(environment).filter((name) => refuses(Object.fromEntries(Object.entries(environment).filter(([other]) => other !== name))));
+}
+
+const secretNamePattern = /PASSWORD|SECRET|_TOKEN\b|API_KEY/;
+/** A secret by its name, or the database URL, which carries the password. */
+const isSecretVariable = (name: string) => secretNamePattern.test(name) || name === 'DATABASE_URL';
 const webhookPath = '/api/v1/alerts/alertmanager';
 const webhookTokenFile = '/run/secrets/alertmanager_webhook_token';
 
@@ -200,6 +219,7 @@ interface ComposeService {
   secrets?: ({ source: string; target?: string } | string)[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  stop_grace_period?: string;
 }
 interface ComposeFile { services: Record<string, ComposeService>; secrets: Record<string, { environment?: string; file?: string }> }
 
@@ -214,6 +234,57 @@ const composeService = (name: string) => {
 /** One-shot jobs exit when done: a healthcheck would never report on them. */
 const oneShotServices = new Set(['migrate']);
 const requiredReference = /^\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}$/;
+/** An optional variable of .env that is left unset (empty) unless the operator sets it. */
+const optionalReference = /^\$\{[A-Z][A-Z0-9_]*:-\}$/;
+
+/** The assignments of compose.env.example: those an operator fills in, and the commented-out optional ones. */
+const exampleAssignments = readText('deploy/compose.env.example')
+  .split('\n')
+  .flatMap((line) => {
+    const match = line.replace(/^#\s*/, '').match(/^([A-Z][A-Z0-9_]*)=(.*)$/);
+    return match ? [{ name: match[1]!, value: match[2]!, commented: line.startsWith('#') }] : [];
+  });
+/** What an operator puts in each empty value, as the example suggests: `openssl rand -hex 32`. */
+const sampleValue = '0123456789abcdef'.repeat(4);
+
+/**
+ * The .env an operator writes from compose.env.example: its uncommented variables, with each empty
+ * one given a value if compose requires it (`required`) or in any case (`all`).
+ */
+function exampleDotEnv(fill: 'required' | 'all'): Map<string, string> {
+  const requiredByCompose = new Set([...composeText.matchAll(/\$\{([A-Z][A-Z0-9_]*):\?/g)].map((match) => match[1]!));
+  return new Map(
+    exampleAssignments
+      .filter(({ commented }) => !commented)
+      .map(({ name, value }) => [name, value === '' && (fill === 'all' || requiredByCompose.has(name)) ? sampleValue : value]),
+  );
+}
+
+/** Compose's interpolation of $$, ${NAME}, ${NAME-default}, ${NAME:-default}, ${NAME?error} and ${NAME:?error}. */
+function interpolate(text: string, dotEnv: ReadonlyMap<string, string>): string {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (match, name?: string, colon?: string, operator?: string, argument = '') => {
+    if (match === '$$') return '$';
+    const value = dotEnv.get(name!);
+    if (!operator) return value ?? '';
+    const missing = value === undefined || (colon === ':' && value === '');
+    if (!missing) return value;
+    if (operator === '-') return argument;
+    throw new Error(`docker compose refuses to start: ${name} ${argument}`);
+  });
+}
+
+/** The environment compose gives a service's container, from the given .env. */
+function composeEnvironment(serviceName: string, dotEnv: ReadonlyMap<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(composeService(serviceName).environment ?? {}).map(([name, value]) => [name, interpolate(String(value), dotEnv)]));
+}
+
+/** A compose duration (`90s`, `1m30s`, `1h`) in seconds. */
+function durationSeconds(duration: string): number {
+  const match = duration.match(/^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/);
+  if (!match || duration === '') throw new Error(`not a compose duration: ${duration}`);
+  const [, hours = '0', minutes = '0', seconds = '0'] = match;
+  return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+}
 
 describe('docker-compose.yml', () => {
   it('publishes ports on 127.0.0.1 only, for the reverse proxy in front', () => {
@@ -238,23 +309,74 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('configures the platform services with the variable names they read', () => {
-    for (const name of ['control-plane', 'sre-assistant', 'migrate']) {
+  it('sets only variables the platform services read', () => {
+    const reads = { 'control-plane': controlPlaneReads, 'sre-assistant': assistantReads, migrate: migrationReads };
+    for (const [name, variables] of Object.entries(reads)) {
       const names = Object.keys(composeService(name).environment ?? {});
-      expect(names.filter((variable) => !serviceEnvironmentNames.has(variable)), name).toEqual([]);
+      expect(names.length, name).toBeGreaterThan(0);
+      expect(names.filter((variable) => !variables.has(variable)), name).toEqual([]);
     }
-    expect(Object.keys(composeService('control-plane').environment ?? {})).toEqual(
-      expect.arrayContaining(['DATABASE_URL', 'OIDC_ISSUER_URL', 'OIDC_CLIENT_SECRET', 'ALERTMANAGER_WEBHOOK_TOKEN', 'VM_URL', 'ALERTMANAGER_URL', 'GRAFANA_URL']),
-    );
-    expect(Object.keys(composeService('sre-assistant').environment ?? {})).toEqual(
-      expect.arrayContaining(['DATABASE_URL', 'OIDC_ISSUER_URL', 'ASSISTANT_CLIENT_SECRET', 'CONTROL_PLANE_URL', 'VM_URL']),
-    );
   });
 
-  it('never inlines a secret: only required ${VAR} references', () => {
+  it('gives the services a production configuration they accept from the least .env compose allows', () => {
+    const dotEnv = exampleDotEnv('required');
+    const controlPlane = loadControlPlaneConfig(composeEnvironment('control-plane', dotEnv));
+    expect(controlPlane).toMatchObject({
+      environment: 'production',
+      publicUrl: dotEnv.get('CONTROL_PLANE_PUBLIC_URL'),
+      oidc: { issuer: `${dotEnv.get('KEYCLOAK_PUBLIC_URL')}/realms/sre`, clientId: 'control-plane', clientSecret: sampleValue },
+      assistant: { url: 'http://sre-assistant:8081' },
+      alertmanagerWebhookToken: sampleValue,
+      victoriaMetrics: { url: 'http://victoriametrics:8428' },
+      grafana: { url: dotEnv.get('GRAFANA_PUBLIC_URL') },
+    });
+    const assistant = loadAssistantConfig(composeEnvironment('sre-assistant', dotEnv));
+    expect(assistant).toMatchObject({
+      production: true,
+      oidc: { issuerUrl: `${dotEnv.get('KEYCLOAK_PUBLIC_URL')}/realms/sre` },
+      client: { id: 'sre-assistant', secret: sampleValue },
+      controlPlane: { url: 'http://control-plane:8080' },
+      victoriaMetricsUrl: 'http://victoriametrics:8428',
+      grafana: { url: 'http://grafana:3000', token: undefined },
+    });
+    // GEMINI_API_KEY is optional: without it the assistant runs without its agent.
+    expect(assistant.model).toBeUndefined();
+  });
+
+  it('hands the assistant the Gemini API key, the Grafana token and the settings given in .env', () => {
+    const dotEnv = new Map([...exampleDotEnv('all'), ['GEMINI_MODEL', 'gemini-2.5-pro'], ['AGENT_MAX_STEPS', '12'], ['DIAGNOSIS_TIMEOUT_SECONDS', '120']]);
+    const assistant = loadAssistantConfig(composeEnvironment('sre-assistant', dotEnv));
+    expect(assistant.model).toMatchObject({ name: 'gemini-2.5-pro', apiKey: sampleValue });
+    expect(assistant.grafana?.token).toBe(sampleValue);
+    expect(assistant.agent.maxSteps).toBe(12);
+    expect(assistant.diagnosis.timeoutSeconds).toBe(120);
+  });
+
+  it('passes the assistant every model, agent, diagnosis and Grafana setting it reads', () => {
+    const settings = assistantVariables.filter((name) => assistantSettingPattern.test(name));
+    expect(settings.length).toBeGreaterThan(10);
+    const environment = composeService('sre-assistant').environment ?? {};
+    expect(settings.filter((name) => !(name in environment))).toEqual([]);
+  });
+
+  it("shows the assistant's defaults in compose.env.example as the assistant has them", () => {
+    const environment = composeEnvironment('sre-assistant', exampleDotEnv('all'));
+    const shown = exampleAssignments.filter(({ name, value, commented }) => commented && value !== '' && assistantReads.has(name));
+    expect(shown.length).toBeGreaterThan(5);
+    for (const { name, value } of shown) expect(loadAssistantConfig({ ...environment, [name]: value }), name).toEqual(loadAssistantConfig(environment));
+  });
+
+  it('gives the assistant longer to stop than the diagnoses in hand may take', () => {
+    const dotEnv = exampleDotEnv('required');
+    const timeoutSeconds = loadAssistantConfig(composeEnvironment('sre-assistant', dotEnv)).diagnosis.timeoutSeconds;
+    const graceSeconds = durationSeconds(interpolate(composeService('sre-assistant').stop_grace_period ?? '', dotEnv));
+    expect(graceSeconds).toBeGreaterThan(timeoutSeconds + httpDrainSeconds);
+  });
+
+  it('never inlines a secret: only ${VAR} references to .env, required or empty by default', () => {
     for (const [name, service] of composeServices) {
       for (const [variable, value] of Object.entries(service.environment ?? {})) {
-        if (secretNamePattern.test(variable)) expect(value, `${name} ${variable}`).toMatch(requiredReference);
+        if (secretNamePattern.test(variable)) expect([requiredReference, optionalReference].some((pattern) => pattern.test(value)), `${name} ${variable}: ${value}`).toBe(true);
         if (variable === 'DATABASE_URL') expect(value, name).toMatch(/^postgres:\/\/\w+:\$\{[A-Z_]+:\?[^}]+\}@[\w-]+:5432\/\w+$/);
         // No other value may carry credentials in a URL.
         expect(String(value).replace(/\$\{[^}]+\}/g, ''), `${name} ${variable}`).not.toMatch(/:\/\/[^/\s:@]+:[^/\s@]+@/);
@@ -263,13 +385,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('documents every variable it interpolates in deploy/compose.env.example, without values for secrets', () => {
-    const documented = new Map(
-      readText('deploy/compose.env.example')
-        .split('\n')
-        .map((line) => line.replace(/^#\s*/, '').match(/^([A-Z][A-Z0-9_]*)=(.*)$/))
-        .filter((match): match is RegExpMatchArray => match !== null)
-        .map((match) => [match[1]!, match[2]!]),
-    );
+    const documented = new Map(exampleAssignments.map(({ name, value }) => [name, value]));
     const interpolated = new Set([...composeText.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
     for (const secret of Object.values(compose.secrets)) if (secret.environment) interpolated.add(secret.environment);
     expect([...interpolated].filter((variable) => !documented.has(variable))).toEqual([]);
@@ -399,6 +515,52 @@ function hasValuePath(root: Record<string, unknown>, keys: string[]): boolean {
   return true;
 }
 
+/**
+ * The `.Values` paths a template reads. `$values` stands for each component's values that the
+ * template assigns to it (`$values := .Values.sreAssistant`, or a range over a dict of them).
+ */
+function valuePaths(text: string): string[] {
+  const assignment = text.split('\n').find((line) => line.includes('$values :='));
+  const components = [...(assignment ?? '').matchAll(/\.Values\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!);
+  const direct = [...text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].map((match) => match[1]!.slice(1));
+  const throughComponent = [...text.matchAll(/\$values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].flatMap((match) => {
+    if (components.length === 0) throw new Error(`$values${match[1]} is read, but $values is never assigned`);
+    return components.map((component) => `${component}${match[1]}`);
+  });
+  return [...direct, ...throughComponent];
+}
+
+interface TemplateVariable {
+  name: string;
+  /** `value`: a plain value; `secret`: from an existing Secret; `optional`: a plain value left out when empty. */
+  source: 'value' | 'secret' | 'optional';
+  /** Whether the rendered Deployment may lack it: inside an if/with/range block, optional, or from an optional Secret. */
+  conditional: boolean;
+}
+
+/** The environment variables a template sets. npm's own lowercase npm_config_* are not the services' and are left out. */
+function templateVariables(text: string): TemplateVariable[] {
+  // One action per line, so that a dict written over several lines is read whole.
+  const lines = text.replace(/\{\{[\s\S]*?\}\}/g, (action) => action.replace(/\s*\n\s*/g, ' ')).split('\n');
+  const found: TemplateVariable[] = [];
+  let depth = 0;
+  for (const line of lines) {
+    const plain = line.match(/^\s*- name: ([A-Z][A-Z0-9_]*)\s*$/);
+    if (plain) found.push({ name: plain[1]!, source: 'value', conditional: depth > 0 });
+    const secret = line.match(/include "sre-platform\.secretEnv" \(dict "name" "([A-Z][A-Z0-9_]*)"(.*)$/);
+    if (secret) found.push({ name: secret[1]!, source: 'secret', conditional: depth > 0 || /"optional" true/.test(secret[2]!) });
+    const optional = line.match(/include "sre-platform\.optionalEnv" \(dict ([^)]*)\)/)?.[1] ?? '';
+    for (const [, name] of optional.matchAll(/"([A-Z][A-Z0-9_]*)" /g)) found.push({ name: name!, source: 'optional', conditional: true });
+    depth += (line.match(/\{\{-?\s*(if|with|range)\b/g) ?? []).length - (line.match(/\{\{-?\s*end\b/g) ?? []).length;
+  }
+  return found;
+}
+
+const deployments = [
+  { file: 'control-plane-deployment.yaml', service: 'control-plane', reads: controlPlaneReads, load: loadControlPlaneConfig as ConfigLoader },
+  { file: 'sre-assistant-deployment.yaml', service: 'sre-assistant', reads: assistantReads, load: loadAssistantConfig as ConfigLoader },
+] as const;
+
 describe('Helm chart sre-platform', () => {
   it('is a v2 chart with a semantic version', () => {
     const chart = readYaml<{ apiVersion: string; name: string; version: string; appVersion: string }>(`${chartFolder}/Chart.yaml`);
@@ -419,10 +581,19 @@ describe('Helm chart sre-platform', () => {
     expect(values.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
   });
 
-  it('defines every .Values path the templates use', () => {
-    const referenced = new Set(Object.values(templates).flatMap((text) => [...text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].map((match) => match[1]!.slice(1))));
+  it('defines every .Values path the templates use, directly or through $values', () => {
+    // Helm renders a missing value as empty, and the optional settings are then silently left out.
+    const referenced = new Set(Object.values(templates).flatMap(valuePaths));
     expect(referenced.size).toBeGreaterThan(20);
+    expect(referenced).toContain('sreAssistant.gemini.model');
     expect([...referenced].filter((reference) => !hasValuePath(values, reference.split('.')))).toEqual([]);
+  });
+
+  it('includes only templates that _helpers.tpl defines', () => {
+    const defined = new Set([...(templates['_helpers.tpl'] ?? '').matchAll(/\{\{-?\s*define "([^"]+)"/g)].map((match) => match[1]));
+    const included = new Set(Object.values(templates).flatMap((text) => [...text.matchAll(/\binclude "([^"]+)"/g)].map((match) => match[1])));
+    expect(included.size).toBeGreaterThan(5);
+    expect([...included].filter((name) => !defined.has(name))).toEqual([]);
   });
 
   it('closes every template block it opens', () => {
@@ -434,23 +605,52 @@ describe('Helm chart sre-platform', () => {
   });
 
   it('reads every secret from an existing Secret, never from a value', () => {
-    const secretVariables = ['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'ASSISTANT_CLIENT_SECRET', 'ALERTMANAGER_WEBHOOK_TOKEN'];
     const secrets = values.secrets as Record<string, { existingSecret: string; key: string }>;
     for (const [name, secret] of Object.entries(secrets)) expect(secret.existingSecret, name).toMatch(/^[a-z0-9-]+$/);
     for (const [file, text] of Object.entries(templates)) {
-      for (const variable of secretVariables) expect(text, `${file} ${variable}`).not.toMatch(new RegExp(`name: ${variable}\\s*\\n\\s*value:`));
+      const secretVariables = templateVariables(text).filter(({ name }) => isSecretVariable(name));
+      expect(secretVariables.filter(({ source }) => source !== 'secret'), file).toEqual([]);
     }
-    const fromSecrets = Object.values(templates).join('\n').matchAll(/"sre-platform\.secretEnv" \(dict "name" "([A-Z_]+)"/g);
-    expect(new Set([...fromSecrets].map((match) => match[1]))).toEqual(new Set(secretVariables));
+    const used = new Set([...Object.values(templates).join('\n').matchAll(/"secret" \.Values\.secrets\.([A-Za-z]+)/g)].map((match) => match[1]));
+    expect(used).toEqual(new Set(Object.keys(secrets)));
   });
 
   it('sets only the environment variables the services read', () => {
-    for (const file of ['control-plane-deployment.yaml', 'sre-assistant-deployment.yaml']) {
-      const text = templates[file] ?? '';
-      const names = [...text.matchAll(/- name: ([A-Z][A-Z0-9_]*)$/gm), ...text.matchAll(/\(dict "name" "([A-Z][A-Z0-9_]*)"/g)].map((match) => match[1]!);
-      expect(names.length, file).toBeGreaterThan(8);
-      expect(names.filter((name) => !serviceEnvironmentNames.has(name)), file).toEqual([]);
+    const reads = [...deployments.map(({ file, reads }) => [file, reads] as const), ['migration-job.yaml', migrationReads] as const];
+    for (const [file, variables] of reads) {
+      const names = templateVariables(templates[file] ?? '').map(({ name }) => name);
+      expect(names.length, file).toBeGreaterThan(0);
+      expect(names.filter((name) => !variables.has(name)), file).toEqual([]);
     }
+  });
+
+  it('always sets what each service requires to start, in production mode', () => {
+    for (const { file, service, load } of deployments) {
+      const text = templates[file] ?? '';
+      const required = requiredVariables(load, composeEnvironment(service, exampleDotEnv('all')));
+      expect(required, file).toContain('DATABASE_URL');
+      const alwaysSet = new Set(templateVariables(text).filter(({ conditional }) => !conditional).map(({ name }) => name));
+      expect(required.filter((name) => !alwaysSet.has(name)), file).toEqual([]);
+      expect(text, file).toMatch(/- name: NODE_ENV\n\s*value: production\n/);
+    }
+  });
+
+  it('lets values set every model, agent, diagnosis and Grafana setting of the assistant', () => {
+    const names = new Set(templateVariables(templates['sre-assistant-deployment.yaml'] ?? '').map(({ name }) => name));
+    const settings = assistantVariables.filter((name) => assistantSettingPattern.test(name));
+    expect(settings.length).toBeGreaterThan(10);
+    expect(settings.filter((name) => !names.has(name))).toEqual([]);
+  });
+
+  it('gives the assistant pods longer to stop than the diagnoses in hand may take, whatever their deadline', () => {
+    const text = templates['sre-assistant-deployment.yaml'] ?? '';
+    const margin = text.match(/terminationGracePeriodSeconds: \{\{ add \(required "[^"]+" \$values\.diagnosis\.timeoutSeconds\) (\d+) \}\}/)?.[1];
+    expect(Number(margin)).toBeGreaterThan(httpDrainSeconds);
+    expect(text).toMatch(/- name: DIAGNOSIS_TIMEOUT_SECONDS\n\s*value: \{\{ \$values\.diagnosis\.timeoutSeconds \| int64 \| quote \}\}\n/);
+    // The chart's default is a deadline the assistant accepts as it is.
+    const { timeoutSeconds } = (values.sreAssistant as { diagnosis: { timeoutSeconds: number } }).diagnosis;
+    const environment = { ...composeEnvironment('sre-assistant', exampleDotEnv('required')), DIAGNOSIS_TIMEOUT_SECONDS: String(timeoutSeconds) };
+    expect(loadAssistantConfig(environment).diagnosis.timeoutSeconds).toBe(timeoutSeconds);
   });
 
   it('probes liveness on /healthz and readiness on /readyz, and starts existing entry points', () => {

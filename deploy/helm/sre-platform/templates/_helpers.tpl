@@ -67,6 +67,8 @@ app.kubernetes.io/component: {{ .component }}
 {{/*
 An environment variable read from one of the existing Secrets named in `secrets`.
 Call with (dict "name" "DATABASE_URL" "secret" .Values.secrets.database "path" "secrets.database").
+Add "optional" true for a variable the service can start without: the pod then starts even when
+the Secret or its key does not exist, and the variable is left unset.
 */}}
 {{- define "sre-platform.secretEnv" -}}
 - name: {{ .name }}
@@ -74,6 +76,27 @@ Call with (dict "name" "DATABASE_URL" "secret" .Values.secrets.database "path" "
     secretKeyRef:
       name: {{ required (printf "%s.existingSecret is required: the name of an existing Secret" .path) .secret.existingSecret }}
       key: {{ required (printf "%s.key is required" .path) .secret.key }}
+      {{- if .optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+
+{{/*
+Plain environment variables, from a dict of names to values; those whose value is empty or null
+are left out, so that the service applies its own default. Renders nothing when all are empty.
+*/}}
+{{- define "sre-platform.optionalEnv" -}}
+{{- range $name, $value := . }}
+{{- if and (not (kindIs "invalid" $value)) (ne (toString $value) "") }}
+{{- $text := toString $value }}
+{{- /* Values files hold numbers as floats, which print 1000000 as 1e+06. */}}
+{{- if and (kindIs "float64" $value) (eq $value (floor $value)) }}
+{{- $text = int64 $value | toString }}
+{{- end }}
+- name: {{ $name }}
+  value: {{ $text | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/*
