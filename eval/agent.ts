@@ -22,6 +22,8 @@ interface CaseResult extends CaseScore {
   id: string;
   modelCalls: number;
   toolCalls: number;
+  /** Citations of ids that are no successful call of the run, dropped by the grounding check. */
+  rejectedCitations: number;
   tokens: { input: number; output: number };
   costUsd: number | null;
   latencyMs: number;
@@ -50,6 +52,7 @@ try {
       ...scoreCase(agentCase.expected, outcome.narrative, outcome.transcript),
       modelCalls: figures.modelCalls,
       toolCalls: figures.toolCalls,
+      rejectedCitations: figures.groundingRejections,
       tokens: { input: figures.tokens.input, output: figures.tokens.output },
       costUsd: figures.costUsd,
       latencyMs: figures.latencyMs,
@@ -62,12 +65,12 @@ try {
 
 const mode = apiKey ? `Gemini ${modelName}` : 'the Gemini double (scripted replies, estimated tokens): checks the harness, not a model';
 console.log(`eval:agent — ${cases.length} cases against ${mode}\n`);
-console.log('case                              pass  grounded  calls  tools   tokens in/out    cost USD  failures');
+console.log('case                              pass  grounded  rejected  calls  tools   tokens in/out    cost USD  failures');
 for (const result of results) {
   const grounded = result.groundingRate === null ? '    -' : `${(result.groundingRate * 100).toFixed(0).padStart(4)}%`;
   const cost = result.costUsd === null ? 'unknown' : result.costUsd.toFixed(5);
   console.log(
-    `${result.id.padEnd(33)} ${result.passed ? ' yes' : '  no'}     ${grounded}  ${String(result.modelCalls).padStart(5)}  ${String(result.toolCalls).padStart(5)}  ${`${result.tokens.input}/${result.tokens.output}`.padStart(15)}  ${cost.padStart(10)}  ${result.failures.join('; ')}`,
+    `${result.id.padEnd(33)} ${result.passed ? ' yes' : '  no'}     ${grounded}  ${String(result.rejectedCitations).padStart(8)}  ${String(result.modelCalls).padStart(5)}  ${String(result.toolCalls).padStart(5)}  ${`${result.tokens.input}/${result.tokens.output}`.padStart(15)}  ${cost.padStart(10)}  ${result.failures.join('; ')}`,
   );
 }
 const passRate = results.filter((result) => result.passed).length / results.length;
