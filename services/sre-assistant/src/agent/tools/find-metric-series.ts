@@ -3,7 +3,7 @@ import { anyOf, labelNamePattern, selectorFor, type VictoriaMetricsClient } from
 import type { ToolLimits } from './limits';
 import { rethrowRejectedQuery } from './rejected-query';
 import { countedUpTo, selectFirst } from './selection';
-import { formatTime, isoTimeSchema, lookupWindow } from './time-window';
+import { formatTime, lookupWindow, lookupWindowFields } from './time-window';
 import { defineTool } from './tool';
 
 interface LabelEquality {
@@ -45,8 +45,7 @@ export function createFindMetricSeriesTool(metrics: Pick<VictoriaMetricsClient, 
         .max(20)
         .optional()
         .describe('Labels every series must have. Several entries for the same label name match any of their values.'),
-      start: isoTimeSchema.optional().describe('Start of the window: ISO 8601 with an offset. Defaults to an hour before end.'),
-      end: isoTimeSchema.optional().describe(`End of the window: ISO 8601 with an offset, at most ${limits.maxRangeHours} hours after start. Defaults to now.`),
+      ...lookupWindowFields(limits.maxRangeHours),
     })
     .refine((value) => value.metric !== undefined || (value.labels?.length ?? 0) > 0, 'Give a metric name, labels, or both.');
 

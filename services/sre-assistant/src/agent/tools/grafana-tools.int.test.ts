@@ -1,12 +1,12 @@
 import { UpstreamError } from '@sre/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureOf, refusalOf, toolCallerAt } from '../../../test/tool-calls';
 import { createGrafanaClient, type GrafanaClient } from '../../integrations/grafana.client';
 import { grafanaDoubleToken, startGrafanaDouble, type GrafanaDouble, type SeededAnnotation, type SeededDashboard } from '../../integrations/testing/grafana-double';
 import { createGetDashboardQueriesTool } from './get-dashboard-queries';
 import { defaultToolLimits, type ToolLimits } from './limits';
 import { createListAnnotationsTool } from './list-annotations';
 import { createSearchDashboardsTool } from './search-dashboards';
-import { ToolError, type AgentTool, type ToolResult } from './tool';
 
 const now = new Date('2026-05-01T10:00:00Z');
 const minutesBeforeNow = (minutes: number) => now.getTime() - minutes * 60_000;
@@ -47,15 +47,7 @@ const migration: SeededAnnotation = { id: 32, time: minutesBeforeNow(90), timeEn
 const alertState: SeededAnnotation = { id: 33, time: minutesBeforeNow(10), text: 'High CPU', alertId: 4, dashboardUID: 'sre-host-overview' };
 const yesterday: SeededAnnotation = { id: 34, time: minutesBeforeNow(20 * 60), text: 'deploy checkout v2.4.0', tags: ['deploy'] };
 
-async function call(tool: AgentTool, modelArguments: unknown): Promise<ToolResult> {
-  return tool.run(tool.input.parse(modelArguments), { signal: AbortSignal.timeout(5_000), now });
-}
-
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
+const call = toolCallerAt(now);
 
 describe('Grafana tools against Grafana’s HTTP API', () => {
   let grafana: GrafanaDouble;
@@ -149,9 +141,8 @@ describe('Grafana tools against Grafana’s HTTP API', () => {
       ['no-such-dashboard', 'No dashboard has the uid no-such-dashboard. search_dashboards finds dashboards by title or tag.'],
       ['payroll', "The assistant's Grafana account may not view dashboard payroll: use another dashboard."],
     ])('refuses %s, naming what to do', async (uid, message) => {
-      const error = await failureOf(call(getDashboardQueries(), { uid }));
-      expect(error).toBeInstanceOf(ToolError);
-      expect((error as ToolError).message).toBe(message);
+      const refusal = await refusalOf(call(getDashboardQueries(), { uid }));
+      expect(refusal.message).toBe(message);
     });
 
     it('takes only a uid Grafana could have issued', () => {
@@ -210,9 +201,8 @@ describe('Grafana tools against Grafana’s HTTP API', () => {
         annotations: [],
         hint: 'Nothing was annotated in this window with these filters: widen the window (up to 24 hours) or drop a filter.',
       });
-      const error = await failureOf(call(listAnnotations(), { start: '2026-04-29T10:00:00Z' }));
-      expect(error).toBeInstanceOf(ToolError);
-      expect((error as ToolError).message).toMatch(/is 48 hours long; at most 24 hours are allowed/);
+      const refusal = await refusalOf(call(listAnnotations(), { start: '2026-04-29T10:00:00Z' }));
+      expect(refusal.message).toMatch(/is 48 hours long; at most 24 hours are allowed/);
     });
 
     it('lets a refused token through as the upstream failure it is', async () => {

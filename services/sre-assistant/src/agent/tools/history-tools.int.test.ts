@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDouble, type ControlPlaneDouble } from '../../../test/control-plane-double';
 import { startTokenIssuer, type TokenIssuer } from '../../../test/token-issuer';
+import { refusalOf, toolCallerAt } from '../../../test/tool-calls';
 import { createControlPlaneClient, type AuditLogEntry, type ControlPlaneClient, type HistoricalAlert, type InventoryDeviceDetail } from '../../integrations/control-plane.client';
 import { defaultToolLimits, type ToolLimits } from './limits';
 import { createListAlertHistoryTool } from './list-alert-history';
 import { createListAuditLogTool } from './list-audit-log';
-import { ToolError, type AgentTool, type ToolResult } from './tool';
 
 const now = new Date('2026-05-01T10:00:00Z');
 const web1: InventoryDeviceDetail = { id: '7d1c3a52-0000-4000-8000-000000000001', name: 'web-1', kind: 'host', labels: { instance: 'web-1:9100' }, dependsOn: [], dependents: [] };
@@ -52,15 +52,7 @@ const alertsReceived: AuditLogEntry = {
   details: { receiver: 'control-plane', notes: 'n'.repeat(400) },
 };
 
-async function call(tool: AgentTool, modelArguments: unknown): Promise<ToolResult> {
-  return tool.run(tool.input.parse(modelArguments), { signal: AbortSignal.timeout(5_000), now });
-}
-
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
+const call = toolCallerAt(now);
 
 describe('history tools against the control plane’s read API', () => {
   let issuer: TokenIssuer;
@@ -157,16 +149,14 @@ describe('history tools against the control plane’s read API', () => {
 
     it('refuses a device id the inventory does not know, naming what to do', async () => {
       const unknown = '7d1c3a52-0000-4000-8000-000000000099';
-      const error = await failureOf(call(listAlertHistory(), { device: unknown }));
-      expect(error).toBeInstanceOf(ToolError);
-      expect((error as ToolError).message).toBe(`No device has the id ${unknown}. list_devices finds devices by part of their name or by a label.`);
+      const refusal = await refusalOf(call(listAlertHistory(), { device: unknown }));
+      expect(refusal.message).toBe(`No device has the id ${unknown}. list_devices finds devices by part of their name or by a label.`);
     });
 
     it('refuses a window longer than maxRangeHours without asking the control plane', async () => {
       const asked = busy.requests.length;
-      const error = await failureOf(call(listAlertHistory({ maxRangeHours: 6 }), { start: '2026-04-30T10:00:00Z' }));
-      expect(error).toBeInstanceOf(ToolError);
-      expect((error as ToolError).message).toMatch(/is 24 hours long; at most 6 hours are allowed/);
+      const refusal = await refusalOf(call(listAlertHistory({ maxRangeHours: 6 }), { start: '2026-04-30T10:00:00Z' }));
+      expect(refusal.message).toMatch(/is 24 hours long; at most 6 hours are allowed/);
       expect(busy.requests.length).toBe(asked);
     });
 

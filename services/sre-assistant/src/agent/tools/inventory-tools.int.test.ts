@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDouble } from '../../../test/control-plane-double';
 import type { LocalServer } from '../../../test/http-server';
 import { startTokenIssuer, type TokenIssuer } from '../../../test/token-issuer';
+import { refusalOf, toolCallerAt } from '../../../test/tool-calls';
 import { createControlPlaneClient, type ControlPlaneClient, type InventoryDeviceDetail } from '../../integrations/control-plane.client';
 import { createGetDeviceTool } from './get-device';
 import { defaultToolLimits, type ToolLimits } from './limits';
 import { createListDevicesTool } from './list-devices';
-import { ToolError, type AgentTool, type ToolResult } from './tool';
+import type { ToolResult } from './tool';
 
 const id = (last: number) => `7d1c3a52-0000-4000-8000-${String(last).padStart(12, '0')}`;
 const reference = (device: InventoryDeviceDetail) => ({ id: device.id, name: device.name, kind: device.kind });
@@ -26,9 +27,8 @@ db1.dependents = [reference(web1), reference(web2)];
 cache1.dependents = [reference(web1)];
 const inventory = [web2, db1, web1, cache1];
 
-async function call(tool: AgentTool, modelArguments: unknown): Promise<ToolResult> {
-  return tool.run(tool.input.parse(modelArguments), { signal: AbortSignal.timeout(5_000), now: new Date() });
-}
+// Neither tool reads the clock.
+const call = toolCallerAt(new Date());
 
 const namesOf = (result: ToolResult) => (result.content as { devices: Array<{ name: string }> }).devices.map(({ name }) => name);
 
@@ -76,9 +76,8 @@ describe('inventory tools against the control plane’s read API', () => {
     });
 
     it.each([['web'], ['WEB-1'], [id(99)]])('refuses %s, which is no device’s id or exact name, naming what to do', async (device) => {
-      const error = await call(getDevice(), { device }).catch((thrown: unknown) => thrown);
-      expect(error).toBeInstanceOf(ToolError);
-      expect((error as ToolError).message).toBe(`No device has the id or name ${JSON.stringify(device)}. list_devices finds devices by part of their name or by a label.`);
+      const refusal = await refusalOf(call(getDevice(), { device }));
+      expect(refusal.message).toBe(`No device has the id or name ${JSON.stringify(device)}. list_devices finds devices by part of their name or by a label.`);
     });
   });
 

@@ -3,18 +3,27 @@ import { UpstreamError } from '@sre/service-kit';
 import { maxHistoryItems, type ControlPlaneClient, type HistoricalAlert } from '../../integrations/control-plane.client';
 import { clipText } from './clipped-text';
 import type { ToolLimits } from './limits';
-import { selectFirst } from './selection';
-import { formatTime, isoTimeSchema, lookupWindow } from './time-window';
+import { formatTime, lookupWindow, lookupWindowFields } from './time-window';
 import { defineTool, ToolError } from './tool';
+import { windowedListingResult, type ListingWording } from './windowed-listing';
 
 /** Characters shown of each annotation (summaries and descriptions can run to kilobytes). */
 const maxAnnotationCharacters = 300;
 
+const wording: ListingWording = {
+  field: 'alerts',
+  noun: { one: 'alert', many: 'alerts' },
+  inWindow: 'active',
+  nothingMatched: 'No alert was active',
+  moreMatched: 'More alerts matched',
+  filters: 'device, alertname or status',
+  clipped: { part: 'annotations', note: `annotations longer than ${maxAnnotationCharacters} characters end in … where they were cut` },
+};
+
 /** `list_alert_history`: the alerts active in a window (default: the hour before now), optionally of one device, name or status, newest first, bounded to limits.maxItems. */
 export function createListAlertHistoryTool(inventory: Pick<ControlPlaneClient, 'listAlerts'>, limits: ToolLimits) {
   const input = z.object({
-    start: isoTimeSchema.optional().describe('Start of the window: ISO 8601 with an offset. Defaults to an hour before end.'),
-    end: isoTimeSchema.optional().describe(`End of the window: ISO 8601 with an offset, at most ${limits.maxRangeHours} hours after start. Defaults to now.`),
+    ...lookupWindowFields(limits.maxRangeHours),
     device: z.uuid().optional().describe('Only alerts about this device: its id (a UUID) from list_devices or get_device. Optional.'),
     alertname: z.string().min(1).optional().describe('Only alerts with exactly this alertname label, e.g. HighRequestLatency. Optional.'),
     status: z.enum(['firing', 'resolved']).optional().describe('Only alerts still firing, or only those that have resolved. Optional.'),
@@ -37,31 +46,13 @@ export function createListAlertHistoryTool(inventory: Pick<ControlPlaneClient, '
           }
           throw error;
         });
-      const selection = selectFirst(history.items, limits.maxItems, { one: 'alert', many: 'alerts' }, history.truncated);
-      const alerts = selection.items.map(alertView);
-      const clipped = alerts.filter((alert) => alert.clipped).length;
-      const criteria = [
-        device !== undefined && `of device ${device}`,
-        alertname !== undefined && `named ${alertname}`,
-        status !== undefined && `now ${status}`,
-      ].filter((criterion) => typeof criterion === 'string');
-      const hint =
-        history.items.length === 0
-          ? `No alert was active in this window${criteria.length ? ' with these filters' : ''}: widen the window (up to ${limits.maxRangeHours} hours) or drop a filter.`
-          : selection.truncated
-            ? 'More alerts matched than are shown (the newest are): narrow the window, or filter by device, alertname or status.'
-            : undefined;
-      return {
-        content: {
-          start: formatTime(window.start),
-          end: formatTime(window.end),
-          alerts: alerts.map((alert) => alert.view),
-          ...(clipped > 0 && { clipped: `annotations longer than ${maxAnnotationCharacters} characters end in … where they were cut` }),
-          ...(hint && { hint }),
-        },
-        summary: [selection.description, ...criteria, `active ${formatTime(window.start)}–${formatTime(window.end)}`].join(' ') + (clipped > 0 ? `, annotations of ${clipped} clipped` : ''),
-        truncated: selection.truncated || clipped > 0,
-      };
+      return windowedListingResult(wording, {
+        window,
+        found: history,
+        criteria: [device !== undefined && `of device ${device}`, alertname !== undefined && `named ${alertname}`, status !== undefined && `now ${status}`],
+        viewOf: alertView,
+        limits,
+      });
     },
   });
 }

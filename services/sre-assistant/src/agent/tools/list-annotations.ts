@@ -2,18 +2,27 @@ import { z } from 'zod';
 import { maxGrafanaListItems, type GrafanaAnnotation, type GrafanaClient } from '../../integrations/grafana.client';
 import { clipText } from './clipped-text';
 import type { ToolLimits } from './limits';
-import { selectFirst } from './selection';
-import { formatTime, isoTimeSchema, lookupWindow } from './time-window';
+import { formatTime, lookupWindow, lookupWindowFields } from './time-window';
 import { defineTool } from './tool';
+import { windowedListingResult, type ListingWording } from './windowed-listing';
 
 /** Characters shown of each annotation's text (pipelines paste changelogs into them). */
 const maxTextCharacters = 300;
 
+const wording: ListingWording = {
+  field: 'annotations',
+  noun: { one: 'annotation', many: 'annotations' },
+  inWindow: 'in',
+  nothingMatched: 'Nothing was annotated',
+  moreMatched: 'More annotations matched',
+  filters: 'tag or dashboard',
+  clipped: { part: 'texts', note: `texts longer than ${maxTextCharacters} characters end in … where they were cut` },
+};
+
 /** `list_annotations`: Grafana annotations in a window (default: the hour before now), optionally of one dashboard or with tags, newest first, bounded to limits.maxItems. */
 export function createListAnnotationsTool(grafana: Pick<GrafanaClient, 'listAnnotations'>, limits: ToolLimits) {
   const input = z.object({
-    start: isoTimeSchema.optional().describe('Start of the window: ISO 8601 with an offset. Defaults to an hour before end.'),
-    end: isoTimeSchema.optional().describe(`End of the window: ISO 8601 with an offset, at most ${limits.maxRangeHours} hours after start. Defaults to now.`),
+    ...lookupWindowFields(limits.maxRangeHours),
     dashboardUid: z
       .string()
       .min(1)
@@ -38,29 +47,13 @@ export function createListAnnotationsTool(grafana: Pick<GrafanaClient, 'listAnno
     async run({ start, end, dashboardUid, tags = [] }, { now, signal }) {
       const window = lookupWindow({ start, end }, now, limits.maxRangeHours);
       const found = await grafana.listAnnotations({ from: window.start, to: window.end, dashboardUid, tags, limit: Math.min(limits.maxItems, maxGrafanaListItems), signal });
-      const selection = selectFirst(found.items, limits.maxItems, { one: 'annotation', many: 'annotations' }, found.truncated);
-      const annotations = selection.items.map(annotationView);
-      const clipped = annotations.filter((annotation) => annotation.clipped).length;
-      const criteria = [dashboardUid !== undefined && `of dashboard ${dashboardUid}`, tags.length > 0 && `tagged ${tags.join(', ')}`].filter(
-        (criterion) => typeof criterion === 'string',
-      );
-      const hint =
-        found.items.length === 0
-          ? `Nothing was annotated in this window${criteria.length ? ' with these filters' : ''}: widen the window (up to ${limits.maxRangeHours} hours) or drop a filter.`
-          : selection.truncated
-            ? 'More annotations matched than are shown (the newest are): narrow the window, or filter by tag or dashboard.'
-            : undefined;
-      return {
-        content: {
-          start: formatTime(window.start),
-          end: formatTime(window.end),
-          annotations: annotations.map((annotation) => annotation.view),
-          ...(clipped > 0 && { clipped: `texts longer than ${maxTextCharacters} characters end in … where they were cut` }),
-          ...(hint && { hint }),
-        },
-        summary: [selection.description, ...criteria, `in ${formatTime(window.start)}–${formatTime(window.end)}`].join(' ') + (clipped > 0 ? `, texts of ${clipped} clipped` : ''),
-        truncated: selection.truncated || clipped > 0,
-      };
+      return windowedListingResult(wording, {
+        window,
+        found,
+        criteria: [dashboardUid !== undefined && `of dashboard ${dashboardUid}`, tags.length > 0 && `tagged ${tags.join(', ')}`],
+        viewOf: annotationView,
+        limits,
+      });
     },
   });
 }

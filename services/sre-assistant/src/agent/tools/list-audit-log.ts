@@ -2,18 +2,27 @@ import { z } from 'zod';
 import { maxHistoryItems, type AuditLogEntry, type ControlPlaneClient } from '../../integrations/control-plane.client';
 import { clipText } from './clipped-text';
 import type { ToolLimits } from './limits';
-import { selectFirst } from './selection';
-import { formatTime, isoTimeSchema, lookupWindow } from './time-window';
+import { formatTime, lookupWindow, lookupWindowFields } from './time-window';
 import { defineTool } from './tool';
+import { windowedListingResult, type ListingWording } from './windowed-listing';
 
 /** Characters shown of each entry's details, as JSON (a device update carries both versions of its labels). */
 const maxDetailsCharacters = 300;
 
+const wording: ListingWording = {
+  field: 'entries',
+  noun: { one: 'audit entry', many: 'audit entries' },
+  inWindow: 'recorded',
+  nothingMatched: 'Nothing was recorded',
+  moreMatched: 'More entries matched',
+  filters: 'action or target',
+  clipped: { part: 'details', note: `details longer than ${maxDetailsCharacters} characters are shown as the start of their JSON, ending in …` },
+};
+
 /** `list_audit_log`: what people and automation did in the control plane in a window (default: the hour before now), newest first, bounded to limits.maxItems. */
 export function createListAuditLogTool(inventory: Pick<ControlPlaneClient, 'listAuditEntries'>, limits: ToolLimits) {
   const input = z.object({
-    start: isoTimeSchema.optional().describe('Start of the window: ISO 8601 with an offset. Defaults to an hour before end.'),
-    end: isoTimeSchema.optional().describe(`End of the window: ISO 8601 with an offset, at most ${limits.maxRangeHours} hours after start. Defaults to now.`),
+    ...lookupWindowFields(limits.maxRangeHours),
     action: z
       .string()
       .max(100)
@@ -39,30 +48,16 @@ export function createListAuditLogTool(inventory: Pick<ControlPlaneClient, 'list
     async run({ start, end, action, target }, { now }) {
       const window = lookupWindow({ start, end }, now, limits.maxRangeHours);
       const log = await inventory.listAuditEntries({ since: window.start, until: window.end, action, target, limit: Math.min(limits.maxItems, maxHistoryItems) });
-      const selection = selectFirst(log.items, limits.maxItems, { one: 'audit entry', many: 'audit entries' }, log.truncated);
-      const entries = selection.items.map(entryView);
-      const clipped = entries.filter((entry) => entry.clipped).length;
-      const criteria = [
-        action !== undefined && (action.endsWith('.') ? `with actions ${action}*` : `with action ${action}`),
-        target !== undefined && `about ${target.type} ${target.id}`,
-      ].filter((criterion) => typeof criterion === 'string');
-      const hint =
-        log.items.length === 0
-          ? `Nothing was recorded in this window${criteria.length ? ' with these filters' : ''}: widen the window (up to ${limits.maxRangeHours} hours) or drop a filter.`
-          : selection.truncated
-            ? 'More entries matched than are shown (the newest are): narrow the window, or filter by action or target.'
-            : undefined;
-      return {
-        content: {
-          start: formatTime(window.start),
-          end: formatTime(window.end),
-          entries: entries.map((entry) => entry.view),
-          ...(clipped > 0 && { clipped: `details longer than ${maxDetailsCharacters} characters are shown as the start of their JSON, ending in …` }),
-          ...(hint && { hint }),
-        },
-        summary: [selection.description, ...criteria, `recorded ${formatTime(window.start)}–${formatTime(window.end)}`].join(' ') + (clipped > 0 ? `, details of ${clipped} clipped` : ''),
-        truncated: selection.truncated || clipped > 0,
-      };
+      return windowedListingResult(wording, {
+        window,
+        found: log,
+        criteria: [
+          action !== undefined && (action.endsWith('.') ? `with actions ${action}*` : `with action ${action}`),
+          target !== undefined && `about ${target.type} ${target.id}`,
+        ],
+        viewOf: entryView,
+        limits,
+      });
     },
   });
 }

@@ -3,7 +3,7 @@ import { labelNamePattern, selectorFor, type VictoriaMetricsClient } from '@sre/
 import type { ToolLimits } from './limits';
 import { rethrowRejectedQuery } from './rejected-query';
 import { countedUpTo, selectFirst } from './selection';
-import { formatTime, isoTimeSchema, lookupWindow } from './time-window';
+import { formatTime, lookupWindow, lookupWindowFields } from './time-window';
 import { defineTool } from './tool';
 
 /** `list_metric_labels`: the label names in VictoriaMetrics, or the values of one label, optionally of one metric, bounded to limits.maxItems. */
@@ -15,8 +15,7 @@ export function createListMetricLabelsTool(metrics: Pick<VictoriaMetricsClient, 
       .optional()
       .describe('A label name, e.g. instance, or __name__ for metric names. Given: its values are listed. Omitted: the label names are listed.'),
     metric: z.string().min(1).optional().describe('Only labels of this metric, e.g. node_load1. Optional.'),
-    start: isoTimeSchema.optional().describe('Start of the window: ISO 8601 with an offset. Defaults to an hour before end.'),
-    end: isoTimeSchema.optional().describe(`End of the window: ISO 8601 with an offset, at most ${limits.maxRangeHours} hours after start. Defaults to now.`),
+    ...lookupWindowFields(limits.maxRangeHours),
   });
 
   return defineTool({

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVictoriaMetricsClient, type VictoriaMetricsClient } from '@sre/victoriametrics';
 import { startVictoriaMetrics, type RunningVictoriaMetrics } from '../../../../../test/victoriametrics';
+import { refusalOf, toolCallerAt } from '../../../test/tool-calls';
 import { createFindMetricSeriesTool } from './find-metric-series';
 import { defaultToolLimits, type ToolLimits } from './limits';
 import { createListMetricLabelsTool } from './list-metric-labels';
 import { createQueryMetricsInstantTool } from './query-metrics-instant';
 import { createQueryMetricsRangeTool } from './query-metrics-range';
 import { formatTime } from './time-window';
-import { ToolError, type AgentTool, type ToolResult } from './tool';
+import { ToolError, type ToolResult } from './tool';
 
 const stepMs = 15_000;
 const minuteMs = 60_000;
@@ -31,19 +32,7 @@ function samples(): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Calls a tool as the agent loop does: the model's arguments through the tool's schema, then run. */
-async function call(tool: AgentTool, modelArguments: unknown): Promise<ToolResult> {
-  return tool.run(tool.input.parse(modelArguments), { signal: AbortSignal.timeout(5_000), now });
-}
-
-async function refusalOf(promise: Promise<unknown>): Promise<ToolError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ToolError);
-  return error as ToolError;
-}
+const call = toolCallerAt(now);
 
 // The content as the model reads it: JSON.
 const contentOf = (result: ToolResult) => JSON.parse(JSON.stringify(result.content));

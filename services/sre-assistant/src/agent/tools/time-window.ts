@@ -26,6 +26,14 @@ export function boundedWindow(start: Date, end: Date, maxHours: number): TimeWin
   return { start, end };
 }
 
+/** The `start` and `end` arguments of a lookup, described as lookupWindow reads them; spread into a tool's input schema. */
+export function lookupWindowFields(maxHours: number) {
+  return {
+    start: isoTimeSchema.optional().describe('Start of the window: ISO 8601 with an offset. Defaults to an hour before end.'),
+    end: isoTimeSchema.optional().describe(`End of the window: ISO 8601 with an offset, at most ${maxHours} hours after start. Defaults to now.`),
+  };
+}
+
 /** The window of a lookup: `end` defaults to now, `start` to an hour before `end`; bounded as boundedWindow. */
 export function lookupWindow(input: { start?: string; end?: string }, now: Date, maxHours: number): TimeWindow {
   const end = input.end === undefined ? now : new Date(input.end);
