@@ -7,6 +7,7 @@ import * as analysisVerdict from './migrations/0004_analysis_verdict';
 import * as agentAnswer from './migrations/0005_agent_answer';
 import * as taskEvents from './migrations/0006_task_events';
 import * as dropDuplicateAlertIndex from './migrations/0007_drop_duplicate_alert_index';
+import * as alertInstanceHostIndex from './migrations/0008_alert_instance_host_index';
 
 // Migrations are imported, not discovered on disk: the list is checked by the compiler and
 // works the same under tsx, vitest and a bundler.
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005_agent_answer': agentAnswer,
   '0006_task_events': taskEvents,
   '0007_drop_duplicate_alert_index': dropDuplicateAlertIndex,
+  '0008_alert_instance_host_index': alertInstanceHostIndex,
 };
 
 export class MigrationError extends Error {

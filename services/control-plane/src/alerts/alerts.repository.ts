@@ -130,7 +130,9 @@ export async function listAlertHistory(db: Kysely<Database>, filter: AlertHistor
   const { deviceName } = filter;
   if (deviceName !== undefined) {
     // The same rule as deviceNameCandidates: any identity label equal to the name, or an
-    // `instance` that is the name once its port is taken off. Containment (@>) can use alerts_labels_idx.
+    // `instance` that is the name once its port is taken off. Every arm has an index, so PostgreSQL
+    // can OR bitmap index scans rather than read every alert: containment (@>) uses alerts_labels_idx,
+    // the port-less instance alerts_instance_host_idx, whose expression this must repeat exactly.
     query = query.where((eb) =>
       eb.or([
         ...deviceIdentityLabels.map((label) => eb('labels', '@>', labelMatch(label, deviceName))),
