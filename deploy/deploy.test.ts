@@ -260,13 +260,14 @@ function exampleDotEnv(fill: 'required' | 'all'): Map<string, string> {
   );
 }
 
-/** Compose's interpolation of $$, ${NAME}, ${NAME-default}, ${NAME:-default}, ${NAME?error} and ${NAME:?error}. */
+/** Compose's interpolation of $$, ${NAME}, ${NAME-default}, ${NAME?error}, ${NAME+replacement} and their `:` forms. */
 function interpolate(text: string, dotEnv: ReadonlyMap<string, string>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (match, name?: string, colon?: string, operator?: string, argument = '') => {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])([^}]*))?\}/g, (match, name?: string, colon?: string, operator?: string, argument = '') => {
     if (match === '$$') return '$';
     const value = dotEnv.get(name!);
     if (!operator) return value ?? '';
     const missing = value === undefined || (colon === ':' && value === '');
+    if (operator === '+') return missing ? '' : argument;
     if (!missing) return value;
     if (operator === '-') return argument;
     throw new Error(`docker compose refuses to start: ${name} ${argument}`);
@@ -337,17 +338,18 @@ describe('docker-compose.yml', () => {
       client: { id: 'sre-assistant', secret: sampleValue },
       controlPlane: { url: 'http://control-plane:8080' },
       victoriaMetricsUrl: 'http://victoriametrics:8428',
-      grafana: { url: 'http://grafana:3000', token: undefined },
     });
-    // GEMINI_API_KEY is optional: without it the assistant runs without its agent.
+    // GEMINI_API_KEY is optional: without it the assistant runs without its agent. So is the
+    // Grafana token, and without it the Grafana tools are off rather than calling Grafana anonymously.
     expect(assistant.model).toBeUndefined();
+    expect(assistant.grafana).toBeUndefined();
   });
 
   it('hands the assistant the Gemini API key, the Grafana token and the settings given in .env', () => {
     const dotEnv = new Map([...exampleDotEnv('all'), ['GEMINI_MODEL', 'gemini-2.5-pro'], ['AGENT_MAX_STEPS', '12'], ['DIAGNOSIS_TIMEOUT_SECONDS', '120']]);
     const assistant = loadAssistantConfig(composeEnvironment('sre-assistant', dotEnv));
     expect(assistant.model).toMatchObject({ name: 'gemini-2.5-pro', apiKey: sampleValue });
-    expect(assistant.grafana?.token).toBe(sampleValue);
+    expect(assistant.grafana).toEqual({ url: 'http://grafana:3000', token: sampleValue });
     expect(assistant.agent.maxSteps).toBe(12);
     expect(assistant.diagnosis.timeoutSeconds).toBe(120);
   });

@@ -82,6 +82,18 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).not.toContain('glsa_secret-value');
   });
 
+  it('refuses a user name or password in a URL it calls, without repeating them', () => {
+    const problems = problemsOf({
+      ...minimal,
+      CONTROL_PLANE_URL: 'http://assistant@control-plane:8080',
+      VM_URL: 'http://vm:vm-secret@victoriametrics:8428',
+      GRAFANA_URL: 'https://admin:grafana-secret@grafana.example.com',
+    });
+    const userinfo = 'must not carry a user name or password (user:password@): URLs end up in logs';
+    expect(problems).toEqual([`CONTROL_PLANE_URL ${userinfo}`, `VM_URL ${userinfo}`, `GRAFANA_URL ${userinfo}`]);
+    expect(problems.join('\n')).not.toMatch(/vm-secret|grafana-secret/);
+  });
+
   it('lists every problem at once, each naming the variable to set', () => {
     const problems = problemsOf({
       NODE_ENV: 'production',
