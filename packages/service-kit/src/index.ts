@@ -3,4 +3,4 @@ export { requestContext } from './request-context';
 export { createHttpMetrics, type HttpMetrics } from './metrics';
 export { healthRoutes, livenessHandler, readinessHandler, type ReadinessCheck } from './health';
 export { serve, closeOnSignals, type RunningServer, type ServeOptions } from './serve';
-export { UpstreamError, beforeDeadline, failureForStatus, failureForThrown, isRetryable, type UpstreamFailure, type UpstreamErrorDetails } from './upstream-error';
+export { UpstreamError, failureForStatus, failureForThrown, isRetryable, networkReason, type UpstreamFailure, type UpstreamErrorDetails } from './upstream-error';

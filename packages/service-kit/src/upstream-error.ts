@@ -49,11 +49,9 @@ export function failureForThrown(error: unknown): UpstreamFailure {
   return error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unreachable';
 }
 
-/** `promise`, or a rejection with the signal's reason once it aborts: for work that takes no signal of its own (a token request). */
-export function beforeDeadline<T>(promise: Promise<T>, deadline: AbortSignal): Promise<T> {
-  if (deadline.aborted) return Promise.reject(deadline.reason as Error);
-  return Promise.race([
-    promise,
-    new Promise<never>((_resolve, reject) => deadline.addEventListener('abort', () => reject(deadline.reason as Error), { once: true })),
-  ]);
+/** Why fetch could not reach a server: the cause's code (ECONNREFUSED, ENOTFOUND…), which fetch's own "fetch failed" hides. */
+export function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { failureForStatus, failureForThrown, UpstreamError } from '@sre/service-kit';
+import { failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
 import {
   labelNamePattern,
   type InstantQueryResult,
@@ -162,7 +162,7 @@ async function getJson(url: string, subject: string, timeoutMs: number, signal: 
     const kind = failureForThrown(error);
     const host = new URL(url).host;
     const message =
-      kind === 'timeout' ? `VictoriaMetrics at ${host} did not answer within ${timeoutMs} ms` : `VictoriaMetrics at ${host} could not be reached (${reasonOf(error)})`;
+      kind === 'timeout' ? `VictoriaMetrics at ${host} did not answer within ${timeoutMs} ms` : `VictoriaMetrics at ${host} could not be reached (${networkReason(error)})`;
     throw new UpstreamError(kind, message, { cause: error });
   }
   const text = await response.text();
@@ -185,9 +185,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function reasonOf(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -13,7 +13,7 @@ import { createLoginService } from './auth/auth.service';
 import type { Config } from './config';
 import { createDeviceService } from './devices/devices.service';
 import { createDiagnosisService } from './diagnoses/diagnoses.service';
-import { createAssistantClient } from './integrations/assistant.client';
+import { assistantCallTimeoutMs, createAssistantClient } from './integrations/assistant.client';
 import { createSessionService } from './sessions/sessions.service';
 
 export const version = '0.1.0';
@@ -44,8 +44,8 @@ export function createDependencies(options: {
       scope: 'assistant.read assistant.diagnose assistant.execute',
       resource: config.assistant.audience,
       allowInsecureRequests,
-      // Within the assistant client's own 5 s deadline, so that a stalled issuer is let go of.
-      timeoutSeconds: 5,
+      // No longer than a call to the assistant may take, so that a stalled issuer is let go of by then.
+      timeoutSeconds: assistantCallTimeoutMs / 1000,
     }),
   });
   const diagnoses = createDiagnosisService(db, assistant, { autoDiagnoseSeverities: config.autoDiagnoseSeverities, log });

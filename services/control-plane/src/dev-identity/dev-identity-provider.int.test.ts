@@ -65,12 +65,12 @@ describe('client credentials', () => {
     ['no API is named', controlPlane, 'assistant.read', undefined, 'invalid_target'],
     ['the assistant adds an assistant scope', assistant, 'controlplane.read assistant.execute', controlPlaneResource, 'invalid_scope'],
   ])('refuses when %s', async (_case, client, scope, resource, error) => {
-    await expect(tokenSource(client, scope, resource)()).rejects.toMatchObject({ error });
+    await expect(tokenSource(client, scope, resource)()).rejects.toMatchObject({ kind: 'auth', retryable: false, message: expect.stringContaining(`(${error})`) });
   });
 
   it('refuses a wrong client secret and logs why without the secret', async () => {
     const wrongSecret = 'not-the-secret-0123456789';
-    await expect(tokenSource({ ...controlPlane, clientSecret: wrongSecret }, 'assistant.read', assistantResource)()).rejects.toMatchObject({ error: 'invalid_client' });
+    await expect(tokenSource({ ...controlPlane, clientSecret: wrongSecret }, 'assistant.read', assistantResource)()).rejects.toMatchObject({ kind: 'auth', status: 401, message: expect.stringContaining('(invalid_client)') });
 
     expect(logLines.some((line) => line.includes('invalid_client'))).toBe(true);
     expect(logLines.join('\n')).not.toContain(wrongSecret);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenSource } from '@sre/auth';
+import { createTokenSource, type TokenSourceOptions } from '@sre/auth';
 import { createAssistantClient } from './assistant.client';
 
 // Both ends are local HTTP servers speaking the real protocols: an OAuth issuer (discovery and
@@ -15,6 +15,14 @@ async function listen(handler: http.RequestListener): Promise<Local> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+const clientSecret = 'secret';
+
+async function readBody(request: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const close = ({ server }: Local) =>
@@ -31,7 +39,7 @@ describe('the assistant client: one deadline for the token and the call, and ser
   let assistantStatus = 200;
 
   beforeAll(async () => {
-    issuer = await listen((request, response) => {
+    issuer = await listen(async (request, response) => {
       if (request.url === '/.well-known/openid-configuration') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ issuer: issuer.url, token_endpoint: `${issuer.url}/token` }));
@@ -39,6 +47,12 @@ describe('the assistant client: one deadline for the token and the call, and ser
       }
       tokenRequests += 1;
       if (issuerStalls) return; // holds the connection open and never answers
+      const form = new URLSearchParams(await readBody(request));
+      if (form.get('client_secret') !== clientSecret) {
+        response.writeHead(401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: 'invalid_client', error_description: 'client authentication failed' }));
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify({ access_token: `token-${tokenRequests}`, token_type: 'Bearer', expires_in: 1 }));
     });
@@ -56,11 +70,11 @@ describe('the assistant client: one deadline for the token and the call, and ser
     assistantStatus = 200;
   });
 
-  const clientWith = (timeoutSeconds: number) =>
+  const clientWith = (timeoutSeconds: number, tokenSource: Partial<TokenSourceOptions> = {}) =>
     createAssistantClient({
       baseUrl: assistant.url,
       timeoutMs: 400,
-      tokens: createTokenSource({ issuer: issuer.url, clientId: 'control-plane', clientSecret: 'secret', scope: 'assistant.read', allowInsecureRequests: true, timeoutSeconds }),
+      tokens: createTokenSource({ issuer: issuer.url, clientId: 'control-plane', clientSecret, scope: 'assistant.read', allowInsecureRequests: true, timeoutSeconds, ...tokenSource }),
     });
 
   it('gives up on a stalled issuer at its own deadline, and asks again once the token request is let go', async () => {
@@ -69,7 +83,10 @@ describe('the assistant client: one deadline for the token and the call, and ser
     const started = Date.now();
     const stalled = await client.info();
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(stalled).toEqual({ ok: false, failure: { kind: 'timeout', retryable: true, message: 'no access token for the assistant within 400 ms' } });
+    expect(stalled).toEqual({
+      ok: false,
+      failure: { kind: 'timeout', retryable: true, message: `no access token for the assistant: the token issuer at ${issuer.url} did not issue a token before the caller's deadline` },
+    });
 
     // The token source dropped the stalled request after its 1 s; the issuer answers again.
     issuerStalls = false;
@@ -77,6 +94,26 @@ describe('the assistant client: one deadline for the token and the call, and ser
     const requestsBefore = tokenRequests;
     expect(await client.info()).toMatchObject({ ok: true });
     expect(tokenRequests).toBe(requestsBefore + 1);
+  });
+
+  it('reports an issuer that is down as unreachable, worth retrying, not as refused credentials', async () => {
+    const down = await listen(() => {});
+    await close(down);
+    expect(await clientWith(5, { issuer: down.url }).info()).toEqual({
+      ok: false,
+      failure: { kind: 'unreachable', retryable: true, message: `no access token for the assistant: the token issuer at ${down.url} could not be reached (ECONNREFUSED)` },
+    });
+  });
+
+  it('reports an issuer that refuses our client as auth, not worth retrying', async () => {
+    expect(await clientWith(5, { clientSecret: 'wrong' }).info()).toEqual({
+      ok: false,
+      failure: {
+        kind: 'auth',
+        retryable: false,
+        message: `no access token for the assistant: the token issuer at ${issuer.url} answered the token request of control-plane with 401 (invalid_client)`,
+      },
+    });
   });
 
   it.each([

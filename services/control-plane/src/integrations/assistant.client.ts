@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { TokenSource } from '@sre/auth';
 import type { components } from '@sre/contracts/assistant-api';
-import { beforeDeadline, failureForStatus, failureForThrown, isRetryable, type UpstreamFailure as UpstreamFailureKind } from '@sre/service-kit';
-import { errorMessage } from '../errors';
+import { failureForStatus, failureForThrown, isRetryable, UpstreamError, type UpstreamFailure as UpstreamFailureKind } from '@sre/service-kit';
 
 export type AssistantInfo = components['schemas']['ServiceInfo'];
 export type AssistantTask = components['schemas']['Task'];
@@ -26,9 +25,12 @@ export interface AssistantClient {
   execute(request: ExecuteRequest): Promise<AssistantResult<AssistantTask>>;
 }
 
+/** How long one call to the assistant may take, token included, unless the client is given another. */
+export const assistantCallTimeoutMs = 5_000;
+
 /** The sre-assistant's API, called with a client-credentials token. */
 export function createAssistantClient(options: { baseUrl: string; tokens: TokenSource; timeoutMs?: number }): AssistantClient {
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const timeoutMs = options.timeoutMs ?? assistantCallTimeoutMs;
 
   // Token, request and transport failures, classified; any HTTP answer is the caller's to read.
   // One deadline covers the token and the request: a stalled issuer is as slow as a stalled assistant.
@@ -36,10 +38,11 @@ export function createAssistantClient(options: { baseUrl: string; tokens: TokenS
     const deadline = AbortSignal.timeout(timeoutMs);
     let token: string;
     try {
-      token = await beforeDeadline(options.tokens(), deadline);
+      token = await options.tokens({ signal: deadline });
     } catch (error) {
-      if (failureForThrown(error) === 'timeout') return failed('timeout', `no access token for the assistant within ${timeoutMs} ms`);
-      return failed('auth', `no access token for the assistant: ${errorMessage(error)}`);
+      // @sre/auth has said how: an issuer that is down or slow is worth retrying, refused credentials are not.
+      if (!(error instanceof UpstreamError)) throw error;
+      return { ok: false, failure: { kind: error.kind, retryable: error.retryable, message: `no access token for the assistant: ${error.message}` } };
     }
     try {
       const response = await fetch(`${options.baseUrl}${path}`, {

@@ -53,15 +53,15 @@ const maxDependencyDepth = 6;
 export function createEvidenceCollector(dependencies: EvidenceCollectorDependencies) {
   const { metrics, inventory, maxSeriesPerQuery = 5_000, maxEntities = 50 } = dependencies;
 
-  async function findEntities(alertLabels: Record<string, string>, records: EvidenceRecord[]): Promise<Entity[]> {
+  async function findEntities(alertLabels: Record<string, string>, records: EvidenceRecord[], signal: AbortSignal): Promise<Entity[]> {
     if (!inventory) {
       records.push({ source: 'control-plane', description: 'device inventory and dependencies', query: null, status: 'missing', detail: 'the assistant has no client secret for the control plane (ASSISTANT_CLIENT_SECRET)' });
       return resolveEntities(alertLabels, [], new Set());
     }
     try {
-      const devices: InventoryDevice[] = await inventory.listDevices();
+      const devices: InventoryDevice[] = await inventory.listDevices({ signal });
       const named = devicesNamedBy(alertLabels, devices);
-      const { reached, requests, truncated } = await reachDependencies(named);
+      const { reached, requests, truncated } = await reachDependencies(named, signal);
       const detail =
         named.length === 0
           ? 'no device matches the alert labels'
@@ -75,13 +75,13 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
   }
 
   /** The named devices and what they depend on, breadth first, level by level. */
-  async function reachDependencies(named: readonly InventoryDevice[]) {
+  async function reachDependencies(named: readonly InventoryDevice[], signal: AbortSignal) {
     const reached = new Map<string, InventoryDeviceDetail>();
     let frontier = named.map((device) => device.id);
     let requests = 0;
     for (let depth = 0; frontier.length > 0 && depth <= maxDependencyDepth && reached.size < maxEntities; depth += 1) {
       const level = frontier.slice(0, maxEntities - reached.size);
-      const details = await Promise.all(level.map((id) => inventory!.getDevice(id)));
+      const details = await Promise.all(level.map((id) => inventory!.getDevice(id, { signal })));
       requests += details.length;
       for (const detail of details) reached.set(detail.id, detail);
       frontier = [...new Set(details.flatMap((detail) => detail.dependsOn.map((dependency) => dependency.id)))].filter((id) => !reached.has(id));
@@ -135,7 +135,7 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
     /** Never throws for an upstream failure: what could not be fetched is recorded as `missing`. */
     async collect(alertLabels: Record<string, string>, windows: AnalysisWindows, signal: AbortSignal): Promise<Collection> {
       const records: EvidenceRecord[] = [];
-      const entities = await findEntities(alertLabels, records);
+      const entities = await findEntities(alertLabels, records, signal);
       const bySelectorLabel = new Map<string, Entity[]>();
       for (const entity of entities) {
         const label = Object.keys(entity.selector)[0]!;

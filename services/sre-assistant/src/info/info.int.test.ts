@@ -47,7 +47,7 @@ describe('GET /info', () => {
   it('reports refused client credentials as unauthorized', async () => {
     const response = await request(appReaching(controlPlane.url, 'wrong-secret')).get('/info').set('Authorization', assistant.bearer);
     expect(response.status).toBe(200);
-    expect(response.body.controlPlane).toEqual({ status: 'unauthorized', detail: "the token issuer refused the assistant's token request with 401 (invalid_client)" });
+    expect(response.body.controlPlane).toEqual({ status: 'unauthorized', detail: `the token issuer at ${assistant.issuer.issuer} answered the token request of sre-assistant with 401 (invalid_client)` });
   });
 
   it('reports not_configured when the assistant has no client secret', async () => {

@@ -1,10 +1,10 @@
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { failureOf } from '../../../../test/upstream-failure';
 import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDouble, type ControlPlaneDouble } from '../../test/control-plane-double';
 import { closedPortUrl, listenLocally, sendJson, type LocalServer } from '../../test/http-server';
 import { startTokenIssuer, type TokenIssuer } from '../../test/token-issuer';
 import { createControlPlaneClient, maxInventoryPages, type AuditLogEntry, type ControlPlaneClientOptions, type HistoricalAlert, type InventoryDeviceDetail } from './control-plane.client';
-import { UpstreamError } from '@sre/service-kit';
 
 const deviceId = (index: number) => `7d1c3a52-0000-4000-8000-${String(index).padStart(12, '0')}`;
 const device = (index: number): InventoryDeviceDetail => ({ id: deviceId(index), name: `host-${String(index).padStart(4, '0')}`, kind: 'host', labels: {}, dependsOn: [], dependents: [] });
@@ -33,7 +33,7 @@ const auditEntry = (index: number): AuditLogEntry => ({
 
 describe('control plane client', () => {
   let issuer: TokenIssuer;
-  let controlPlane: LocalServer;
+  let controlPlane: ControlPlaneDouble;
   const scripted: LocalServer[] = [];
 
   beforeAll(async () => {
@@ -58,15 +58,6 @@ describe('control plane client', () => {
     return server.url;
   };
 
-  const failureOf = async (promise: Promise<unknown>): Promise<UpstreamError> => {
-    const error = await promise.then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toBeInstanceOf(UpstreamError);
-    return error as UpstreamError;
-  };
-
   it('calls GET /api/v1/info with a client-credentials token for the control plane audience and scope', async () => {
     const info = await clientFor(controlPlane.url).getInfo();
     expect(info).toEqual({ service: 'control-plane', version: '0.1.0', caller: { clientId: 'sre-assistant', scopes: ['controlplane.read'] } });
@@ -83,7 +74,7 @@ describe('control plane client', () => {
   it('classifies refused client credentials as auth, not retryable', async () => {
     const failure = await failureOf(clientFor(controlPlane.url, { clientSecret: 'wrong' }).getInfo());
     expect(failure).toMatchObject({ kind: 'auth', retryable: false, status: 401 });
-    expect(failure.message).toBe("the token issuer refused the assistant's token request with 401 (invalid_client)");
+    expect(failure.message).toBe(`the token issuer at ${issuer.issuer} answered the token request of sre-assistant with 401 (invalid_client)`);
   });
 
   it('classifies an unreachable issuer as unreachable, retryable', async () => {
@@ -124,6 +115,43 @@ describe('control plane client', () => {
     const failure = await failureOf(clientFor(url, { timeoutMs: 200 }).getInfo());
     expect(failure).toMatchObject({ kind: 'timeout', retryable: true, message: 'the control plane did not answer GET /api/v1/info within 200 ms' });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  describe("the caller's signal", () => {
+    const deadlinePassed = (path: string) => ({ kind: 'timeout', retryable: true, message: `the caller's deadline passed before the control plane answered GET ${path}` });
+
+    it('stops a call that the control plane holds, long before the client’s own timeout', async () => {
+      const url = await scriptedControlPlane(() => {
+        // never answers
+      });
+      const started = Date.now();
+      const failure = await failureOf(clientFor(url, { timeoutMs: 10_000 }).getDevice(deviceId(1), { signal: AbortSignal.timeout(200) }));
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(failure).toMatchObject(deadlinePassed(`/api/v1/devices/${deviceId(1)}`));
+    });
+
+    it('sends nothing when it has already aborted', async () => {
+      const client = clientFor(controlPlane.url);
+      await client.getInfo(); // a cached token: only the signal can stop the call
+      const before = controlPlane.requests.length;
+      const failure = await failureOf(client.getDevice(deviceId(1), { signal: AbortSignal.abort() }));
+      expect(failure).toMatchObject(deadlinePassed(`/api/v1/devices/${deviceId(1)}`));
+      expect(controlPlane.requests).toHaveLength(before);
+    });
+
+    it('stops listDevices between pages: no page is asked for once it aborts', async () => {
+      const caller = new AbortController();
+      let pages = 0;
+      const url = await scriptedControlPlane((_request, response) => {
+        pages += 1;
+        if (pages === 3) caller.abort();
+        sendJson(response, 200, { items: [{ id: deviceId(pages), name: `host-${pages}`, kind: 'host', labels: {} }], next: `cursor-${pages}` });
+      });
+      const failure = await failureOf(clientFor(url).listDevices({ signal: caller.signal }));
+      // The abort lands while the third page is asked for (the double runs in this process).
+      expect(failure).toMatchObject(deadlinePassed('/api/v1/devices?after=cursor-2'));
+      expect(pages).toBe(3);
+    });
   });
 
   describe('listDevices', () => {

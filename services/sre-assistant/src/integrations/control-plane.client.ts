@@ -1,6 +1,6 @@
 import { createTokenSource } from '@sre/auth';
 import { z } from 'zod';
-import { beforeDeadline, failureForStatus, failureForThrown, UpstreamError, type UpstreamFailure } from '@sre/service-kit';
+import { failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
 
 /** The scope the control plane's read-only API (/api/v1/*) requires. */
 const controlPlaneReadScope = 'controlplane.read';
@@ -15,7 +15,7 @@ export interface ControlPlaneClientOptions {
   clientSecret: string;
   /** Plain-http issuers are allowed only outside production (the caller decides). */
   allowInsecureRequests: boolean;
-  /** Deadline for one call, token included. */
+  /** Deadline for one request (each page of listDevices is one), token included; a caller's signal may end it sooner. */
   timeoutMs?: number;
 }
 
@@ -107,17 +107,22 @@ export interface AuditLogQuery {
  */
 export const maxInventoryPages = 20;
 
+export interface ControlPlaneCallOptions {
+  /** Aborts the call early, e.g. when the task it serves times out; the per-call timeout still applies. */
+  signal?: AbortSignal;
+}
+
 export interface ControlPlaneClient {
   /** `GET /api/v1/info`: the control plane's version and whom it sees calling. Throws UpstreamError. */
-  getInfo(): Promise<ControlPlaneInfo>;
+  getInfo(options?: ControlPlaneCallOptions): Promise<ControlPlaneInfo>;
   /** `GET /api/v1/devices`, page after page: the whole inventory with labels. Throws UpstreamError, also when it spans more than maxInventoryPages. */
-  listDevices(): Promise<InventoryDevice[]>;
+  listDevices(options?: ControlPlaneCallOptions): Promise<InventoryDevice[]>;
   /** `GET /api/v1/devices/{id}`: one device with its dependencies both ways. Throws UpstreamError. */
-  getDevice(id: string): Promise<InventoryDeviceDetail>;
+  getDevice(id: string, options?: ControlPlaneCallOptions): Promise<InventoryDeviceDetail>;
   /** `GET /api/v1/alerts`: the alerts active in a window, newest first. Throws UpstreamError (status 404: no device has the id asked for). */
-  listAlerts(query: AlertHistoryQuery): Promise<BoundedList<HistoricalAlert>>;
+  listAlerts(query: AlertHistoryQuery, options?: ControlPlaneCallOptions): Promise<BoundedList<HistoricalAlert>>;
   /** `GET /api/v1/audit`: the audit log's entries in a window, newest first. Throws UpstreamError. */
-  listAuditEntries(query: AuditLogQuery): Promise<BoundedList<AuditLogEntry>>;
+  listAuditEntries(query: AuditLogQuery, options?: ControlPlaneCallOptions): Promise<BoundedList<AuditLogEntry>>;
 }
 
 /** A client of the control plane's read-only API that authenticates with the assistant's own client-credentials token. */
@@ -134,11 +139,8 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
     timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)),
   });
 
-  const getJson = async (path: string): Promise<unknown> => {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const token = await beforeDeadline(accessToken(), deadline).catch((error: unknown) => {
-      throw tokenFailure(error, options.issuerUrl, timeoutMs);
-    });
+  const fetchJson = async (path: string, deadline: AbortSignal): Promise<unknown> => {
+    const token = await accessToken({ signal: deadline });
     let response: Response;
     try {
       response = await fetch(`${baseUrl.replace(/\/+$/, '')}${path}`, {
@@ -150,7 +152,7 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       const message =
         kind === 'timeout'
           ? `the control plane did not answer GET ${path} within ${timeoutMs} ms`
-          : `the control plane at ${baseUrl} could not be reached (${reasonOf(error)})`;
+          : `the control plane at ${baseUrl} could not be reached (${networkReason(error)})`;
       throw new UpstreamError(kind, message, { cause: error });
     }
     const { status } = response;
@@ -163,15 +165,28 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
     });
   };
 
-  const getParsed = async <T>(schema: z.ZodType<T>, path: string): Promise<T> => parseBody(schema, path, await getJson(path));
+  const getJson = async (path: string, caller: AbortSignal | undefined): Promise<unknown> => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const deadline = caller ? AbortSignal.any([timeout, caller]) : timeout;
+    try {
+      return await fetchJson(path, deadline);
+    } catch (error) {
+      // The caller gave up (its task ran out of time): its deadline, not the control plane's failure.
+      if (caller?.aborted) throw new UpstreamError('timeout', `the caller's deadline passed before the control plane answered GET ${path}`, { cause: error });
+      throw error;
+    }
+  };
+
+  const getParsed = async <T>(schema: z.ZodType<T>, path: string, { signal }: ControlPlaneCallOptions = {}): Promise<T> =>
+    parseBody(schema, path, await getJson(path, signal));
 
   return {
-    getInfo: () => getParsed(controlPlaneInfoSchema, '/api/v1/info'),
-    async listDevices() {
+    getInfo: (options) => getParsed(controlPlaneInfoSchema, '/api/v1/info', options),
+    async listDevices(options) {
       const devices: InventoryDevice[] = [];
       let after: string | null = null;
       for (let page = 0; page < maxInventoryPages; page += 1) {
-        const answer: z.infer<typeof devicePageSchema> = await getParsed(devicePageSchema, `/api/v1/devices${queryString({ after })}`);
+        const answer: z.infer<typeof devicePageSchema> = await getParsed(devicePageSchema, `/api/v1/devices${queryString({ after })}`, options);
         devices.push(...answer.items);
         after = answer.next;
         if (after === null) return devices;
@@ -182,11 +197,11 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
         { retryable: false },
       );
     },
-    getDevice: (id) => getParsed(deviceDetailSchema, `/api/v1/devices/${encodeURIComponent(id)}`),
-    listAlerts: ({ since, until, device, alertname, status, limit }) =>
-      getParsed(alertHistorySchema, `/api/v1/alerts${queryString({ since, until, device, alertname, status, limit })}`),
-    listAuditEntries: ({ since, until, action, target, limit }) =>
-      getParsed(auditLogSchema, `/api/v1/audit${queryString({ since, until, action, targetType: target?.type, targetId: target?.id, limit })}`),
+    getDevice: (id, options) => getParsed(deviceDetailSchema, `/api/v1/devices/${encodeURIComponent(id)}`, options),
+    listAlerts: ({ since, until, device, alertname, status, limit }, options) =>
+      getParsed(alertHistorySchema, `/api/v1/alerts${queryString({ since, until, device, alertname, status, limit })}`, options),
+    listAuditEntries: ({ since, until, action, target, limit }, options) =>
+      getParsed(auditLogSchema, `/api/v1/audit${queryString({ since, until, action, targetType: target?.type, targetId: target?.id, limit })}`, options),
   };
 }
 
@@ -206,39 +221,4 @@ function parseBody<T>(schema: z.ZodType<T>, path: string, body: unknown): T {
   if (parsed.success) return parsed.data;
   // A contract mismatch (say, the two services deployed at incompatible versions) will not heal on retry.
   throw new UpstreamError('server', `the control plane answered GET ${path} with an unexpected body: ${z.prettifyError(parsed.error)}`, { retryable: false });
-}
-
-function tokenFailure(error: unknown, issuerUrl: string, timeoutMs: number): UpstreamError {
-  const status = statusOf(error);
-  if (status !== undefined) {
-    // An OAuth error answer (invalid_client, invalid_scope, invalid_target…) means these
-    // credentials will not get a token, however often they are tried.
-    const kind: UpstreamFailure = status >= 400 && status < 500 && status !== 429 ? 'auth' : failureForStatus(status);
-    const oauthError = typeof error === 'object' && error !== null && 'error' in error && typeof error.error === 'string' ? ` (${error.error})` : '';
-    return new UpstreamError(kind, `the token issuer refused the assistant's token request with ${status}${oauthError}`, { status, cause: error });
-  }
-  if (failureForThrown(error) === 'timeout') {
-    return new UpstreamError('timeout', `the token issuer did not issue a token within ${timeoutMs} ms`, { cause: error });
-  }
-  // fetch reports network failures as TypeError; openid-client passes them through.
-  if (error instanceof TypeError) {
-    return new UpstreamError('unreachable', `the token issuer at ${issuerUrl} could not be reached (${reasonOf(error)})`, { cause: error });
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new UpstreamError('client', `no token could be obtained from the issuer at ${issuerUrl}: ${reason}`, { cause: error });
-}
-
-// openid-client reports an OAuth error answer with `status`, and a non-conforming answer with the Response as `cause`.
-function statusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  if ('status' in error && typeof error.status === 'number') return error.status;
-  if ('cause' in error && error.cause instanceof Response) return error.cause.status;
-  return undefined;
-}
-
-// fetch fails with "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND…) is the cause's code.
-function reasonOf(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import type http from 'node:http';
-import { UpstreamError } from '@sre/service-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { failureOf } from '../../../../test/upstream-failure';
 import { closedPortUrl, listenLocally, sendJson, type LocalServer } from '../../test/http-server';
 import { createGrafanaClient, maxGrafanaListItems, type GrafanaClientOptions } from './grafana.client';
 import { grafanaDoubleToken, startGrafanaDouble, type GrafanaDouble, type SeededAnnotation, type SeededDashboard } from './testing/grafana-double';
@@ -95,15 +95,6 @@ describe('grafana client', () => {
     const double = await startGrafanaDouble(options);
     scripted.push(double);
     return double;
-  };
-
-  const failureOf = async (promise: Promise<unknown>): Promise<UpstreamError> => {
-    const error = await promise.then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toBeInstanceOf(UpstreamError);
-    return error as UpstreamError;
   };
 
   describe('searchDashboards', () => {

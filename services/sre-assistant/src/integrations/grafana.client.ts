@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { failureForStatus, failureForThrown, UpstreamError } from '@sre/service-kit';
+import { failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
 
 export interface GrafanaClientOptions {
   /** GRAFANA_URL as the assistant reaches it, e.g. http://grafana:3000 or https://example.com/grafana (a sub-path is kept). */
@@ -217,7 +217,7 @@ export function createGrafanaClient(options: GrafanaClientOptions): GrafanaClien
       // The caller gave up (its task ran out of time): its own cancellation, not Grafana's failure.
       if (signal?.aborted) throw signal.reason;
       const kind = failureForThrown(error);
-      const message = kind === 'timeout' ? `Grafana did not answer ${request} within ${timeoutMs} ms` : `Grafana at ${baseUrl} could not be reached (${reasonOf(error)})`;
+      const message = kind === 'timeout' ? `Grafana did not answer ${request} within ${timeoutMs} ms` : `Grafana at ${baseUrl} could not be reached (${networkReason(error)})`;
       throw new UpstreamError(kind, message, { cause: error });
     }
     if (status < 200 || status > 299) {
@@ -381,11 +381,4 @@ function grafanaReason(text: string): string {
     // Not JSON: a proxy's error page, say.
   }
   return text.trim().slice(0, 200) || '(no body)';
-}
-
-// fetch fails with "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND…) is the cause's code.
-function reasonOf(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
-  return error instanceof Error ? error.message : String(error);
 }

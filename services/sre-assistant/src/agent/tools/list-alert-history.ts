@@ -36,10 +36,10 @@ export function createListAlertHistoryTool(inventory: Pick<ControlPlaneClient, '
       'when each started and ended, whether someone acknowledged it. Use it to see what else fired around an incident, whether an alert keeps coming back, ' +
       'or, with device from list_devices, everything a device alerted on; list_audit_log then shows what people and automation changed in the same window.',
     input,
-    async run({ start, end, device, alertname, status }, { now }) {
+    async run({ start, end, device, alertname, status }, { now, signal }) {
       const window = lookupWindow({ start, end }, now, limits.maxRangeHours);
       const history = await inventory
-        .listAlerts({ since: window.start, until: window.end, device, alertname, status, limit: Math.min(limits.maxItems, maxHistoryItems) })
+        .listAlerts({ since: window.start, until: window.end, device, alertname, status, limit: Math.min(limits.maxItems, maxHistoryItems) }, { signal })
         .catch((error: unknown) => {
           if (device !== undefined && error instanceof UpstreamError && error.status === 404) {
             throw new ToolError(`No device has the id ${device}. list_devices finds devices by part of their name or by a label.`, { cause: error });

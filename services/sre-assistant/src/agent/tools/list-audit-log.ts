@@ -45,9 +45,9 @@ export function createListAuditLogTool(inventory: Pick<ControlPlaneClient, 'list
       '(device.create, device.update, alert.acknowledge, alerts.received, diagnosis.requested, user.login…) to which target, with details. ' +
       'Use it to find changes that preceded an incident, such as an edited device, after list_alert_history has shown when the trouble started.',
     input,
-    async run({ start, end, action, target }, { now }) {
+    async run({ start, end, action, target }, { now, signal }) {
       const window = lookupWindow({ start, end }, now, limits.maxRangeHours);
-      const log = await inventory.listAuditEntries({ since: window.start, until: window.end, action, target, limit: Math.min(limits.maxItems, maxHistoryItems) });
+      const log = await inventory.listAuditEntries({ since: window.start, until: window.end, action, target, limit: Math.min(limits.maxItems, maxHistoryItems) }, { signal });
       return windowedListingResult(wording, {
         window,
         found: log,

@@ -23,11 +23,11 @@ export function createListDevicesTool(inventory: Pick<ControlPlaneClient, 'listD
       `Lists devices of the inventory (at most ${limits.maxItems}, by name): id, name, kind and labels, optionally only those whose name contains a text or that have a label value. ` +
       'Use it to find the devices an alert or a question is about; get_device then shows one device with its dependencies.',
     input,
-    async run({ nameContains, label }) {
+    async run({ nameContains, label }, { signal }) {
       const wanted = nameContains?.toLowerCase();
       const matches = (device: InventoryDevice) =>
         (wanted === undefined || device.name.toLowerCase().includes(wanted)) && (label === undefined || device.labels[label.name] === label.value);
-      const found = (await inventory.listDevices()).filter(matches).sort((left, right) => left.name.localeCompare(right.name));
+      const found = (await inventory.listDevices({ signal })).filter(matches).sort((left, right) => left.name.localeCompare(right.name));
       const selection = selectFirst(found, limits.maxItems, { one: 'device', many: 'devices' });
       const criteria = [
         nameContains !== undefined && `whose name contains ${JSON.stringify(nameContains)}`,
