@@ -125,8 +125,8 @@ export interface AgentRunFigures {
   /** `answered`, or why there is no narrative (no model configured, the model failing, …). */
   narrative: { status: 'answered' | 'unavailable'; reason: string | null };
   model: string | null;
-  /** Why the tool loop ended. */
-  stoppedBy: 'answer' | 'step_limit' | 'time_limit' | 'token_budget' | 'model_failure' | 'not_run';
+  /** Why the tool loop ended; `content_filter`: the model's provider withheld its turn (safety, recitation, blocked terms). */
+  stoppedBy: 'answer' | 'content_filter' | 'step_limit' | 'time_limit' | 'token_budget' | 'model_failure' | 'not_run';
   modelCalls: number;
   toolCalls: number;
   /** Cited ids that did not exist or failed, plus claims left with no evidence. */

@@ -62,7 +62,7 @@ const narrativeSchema: z.ZodType<AgentNarrative> = z.object({
 const figuresSchema: z.ZodType<AgentRunFigures> = z.object({
   narrative: z.object({ status: z.enum(['answered', 'unavailable']), reason: z.string().nullable() }),
   model: z.string().nullable(),
-  stoppedBy: z.enum(['answer', 'step_limit', 'time_limit', 'token_budget', 'model_failure', 'not_run']),
+  stoppedBy: z.enum(['answer', 'content_filter', 'step_limit', 'time_limit', 'token_budget', 'model_failure', 'not_run']),
   modelCalls: z.number().int().min(0),
   toolCalls: z.number().int().min(0),
   groundingRejections: z.number().int().min(0),
@@ -130,6 +130,7 @@ export const shortDigest = (digest: string): string => digest.slice(0, 12);
 
 const stopReasons: Record<AgentRunFigures['stoppedBy'], string> = {
   answer: 'the model answered',
+  content_filter: "the model's content filter withheld its turn",
   step_limit: 'the step limit was reached',
   time_limit: 'the time limit was reached',
   token_budget: 'the token budget was spent',

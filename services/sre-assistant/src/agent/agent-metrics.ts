@@ -1,5 +1,6 @@
 // Prometheus metrics of the agent, per model: what it costs, how it ends, how often its answers
-// cite nothing real. Recorded once per run from the run's figures and transcript.
+// cite nothing real. Recorded once per run from the run's figures and transcript; results given
+// with the question are in the transcript but were no call of the model's, and are not counted.
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AgentOutcome } from './agent-loop';
 
@@ -21,7 +22,7 @@ export function createAgentMetrics(registry: Registry, toolNames: readonly strin
   const tokens = new Counter({ name: 'agent_tokens_total', help: 'Tokens used by the agent, by model and direction (input, output incl. thinking).', labelNames: ['model', 'direction'], registers });
   const cost = new Counter({ name: 'agent_cost_usd_total', help: 'Estimated cost of the agent in US dollars, by model (runs with an unknown price are not counted).', labelNames: ['model'], registers });
   const modelCalls = new Counter({ name: 'agent_model_calls_total', help: 'Model calls made by the agent, by model.', labelNames: ['model'], registers });
-  const toolCalls = new Counter({ name: 'agent_tool_calls_total', help: 'Tool calls made by the agent, by tool and status (ok, error, refused).', labelNames: ['tool', 'status'], registers });
+  const toolCalls = new Counter({ name: 'agent_tool_calls_total', help: 'Tool calls the model made, by tool and status (ok, error, refused).', labelNames: ['tool', 'status'], registers });
   const rejections = new Counter({
     name: 'agent_grounding_rejections_total',
     help: 'Citations of the agent that pointed at no successful tool call, plus claims left with no evidence, by model.',
@@ -37,14 +38,14 @@ export function createAgentMetrics(registry: Registry, toolNames: readonly strin
   });
 
   return {
-    record({ figures, transcript }) {
+    record({ figures, transcript, givenRecords }) {
       const model = figures.model ?? 'none';
       runs.inc({ model, narrative: figures.narrative.status, stopped_by: figures.stoppedBy });
       tokens.inc({ model, direction: 'input' }, figures.tokens.input);
       tokens.inc({ model, direction: 'output' }, figures.tokens.output);
       if (figures.costUsd !== null) cost.inc({ model }, figures.costUsd);
       modelCalls.inc({ model }, figures.modelCalls);
-      for (const call of transcript) toolCalls.inc({ tool: known.has(call.tool) ? call.tool : 'unknown', status: call.status });
+      for (const call of transcript.slice(givenRecords)) toolCalls.inc({ tool: known.has(call.tool) ? call.tool : 'unknown', status: call.status });
       rejections.inc({ model }, figures.groundingRejections);
       duration.observe({ model }, figures.latencyMs / 1000);
     },

@@ -55,7 +55,7 @@ export function createTaskWorker(dependencies: { db: Kysely<Database>; diagnoser
             verdict: outcome.verdict,
             hypotheses: outcome.hypotheses.length,
             narrative: outcome.agent?.narrative.status ?? null,
-            toolCalls: outcome.transcript.length,
+            toolCalls: outcome.agent?.toolCalls ?? 0,
             error: outcome.error,
           },
           request_id: null,
@@ -130,7 +130,7 @@ export function createTaskWorker(dependencies: { db: Kysely<Database>; diagnoser
       }
       const finished = await finish(task, outcome);
       log.info(
-        { taskId, status: outcome.taskStatus, verdict: outcome.verdict, narrative: outcome.agent?.narrative.status ?? null, toolCalls: outcome.transcript.length, recorded: finished },
+        { taskId, status: outcome.taskStatus, verdict: outcome.verdict, narrative: outcome.agent?.narrative.status ?? null, toolCalls: outcome.agent?.toolCalls ?? 0, recorded: finished },
         'task finished',
       );
     },
@@ -190,7 +190,7 @@ function notAsked(reason: string): AgentOutcome {
     costUsd: 0,
     latencyMs: 0,
   };
-  return { narrative: null, transcript: [], figures };
+  return { narrative: null, transcript: [], givenRecords: 0, figures };
 }
 
 const failure = (error: string): TaskOutcome => ({

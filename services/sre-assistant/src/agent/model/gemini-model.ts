@@ -1,4 +1,4 @@
-import { ApiError, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import { ApiError, FinishReason, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
 import type { ModelConfig } from '../../config';
 import { ModelError, type Content, type FunctionCall, type LanguageModel, type ModelTurn, type Part } from './language-model';
 import { retryingFetch, type RetryNotice } from './retrying-fetch';
@@ -7,6 +7,8 @@ import { retryingFetch, type RetryNotice } from './retrying-fetch';
 // diagnosis at 3 a.m. does not sit out a long quota window; it falls back instead.
 const baseDelayMs = 1_000;
 const maxDelayMs = 20_000;
+// Finish reasons that mean Google's filters withheld the output (text models; the image ones never come here).
+const contentFilterReasons: ReadonlySet<string> = new Set([FinishReason.SAFETY, FinishReason.RECITATION, FinishReason.BLOCKLIST, FinishReason.PROHIBITED_CONTENT, FinishReason.SPII]);
 
 /** Gemini through @google/genai, streaming each turn (streamGenerateContent, SSE). */
 export function createGeminiModel(config: ModelConfig, onRetry?: (notice: RetryNotice) => void): LanguageModel {
@@ -39,7 +41,7 @@ export function createGeminiModel(config: ModelConfig, onRetry?: (notice: RetryN
         for await (const chunk of stream) chunks.push(chunk);
         return turnOf(chunks);
       } catch (error) {
-        throw modelErrorOf(error, signal, config.name);
+        throw modelErrorOf(error, signal, config);
       }
     },
   };
@@ -74,15 +76,17 @@ function turnOf(chunks: readonly GenerateContentResponse[]): ModelTurn {
     .map((part) => part.text)
     .join('');
   const content: Content = { role: 'model', parts };
-  return { content, functionCalls, text, finishReason, usage };
+  return { content, functionCalls, text, finishReason, contentFiltered: finishReason !== null && contentFilterReasons.has(finishReason), usage };
 }
 
-function modelErrorOf(error: unknown, signal: AbortSignal, model: string): ModelError {
+function modelErrorOf(error: unknown, signal: AbortSignal, { name: model, timeoutMs }: ModelConfig): ModelError {
   if (signal.aborted) return new ModelError('aborted', `the call to ${model} was stopped: ${String(signal.reason)}`, { cause: error });
   if (error instanceof ApiError) {
     const failure = error.status === 429 ? 'rate_limited' : error.status >= 500 ? 'unavailable' : 'refused';
     return new ModelError(failure, `${model} answered ${error.status}: ${firstLine(error.message)}`, { cause: error });
   }
+  // The attempt deadline of retryingFetch, whether it ran out before the answer began or while it streamed.
+  if (error instanceof DOMException && error.name === 'TimeoutError') return new ModelError('timeout', `${model} did not answer within ${timeoutMs / 1000} s`, { cause: error });
   const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   return new ModelError('unavailable', `${model} could not be reached: ${firstLine(reason)}`, { cause: error });
 }

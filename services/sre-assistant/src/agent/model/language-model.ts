@@ -28,6 +28,8 @@ export interface ModelTurn {
   /** The text parts joined, thoughts left out. */
   text: string;
   finishReason: string | null;
+  /** True when the provider's content filter stopped the turn (safety, recitation, blocked terms): what it holds is no answer. */
+  contentFiltered: boolean;
   usage: TokenUsage;
 }
 
@@ -37,8 +39,8 @@ export interface LanguageModel {
   generate(request: ModelRequest, signal: AbortSignal): Promise<ModelTurn>;
 }
 
-/** Why a model call failed: `rate_limited` and `unavailable` outlasted the retries, `refused` will not change by retrying. */
-export type ModelFailure = 'rate_limited' | 'unavailable' | 'refused' | 'aborted';
+/** Why a model call failed: `rate_limited`, `unavailable` and `timeout` outlasted the retries, `refused` will not change by retrying. */
+export type ModelFailure = 'rate_limited' | 'unavailable' | 'timeout' | 'refused' | 'aborted';
 
 export class ModelError extends Error {
   constructor(

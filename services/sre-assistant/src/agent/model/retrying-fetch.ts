@@ -2,6 +2,7 @@
 // errors keep the status but drop Retry-After. Used as the SDK's `fetch`, with its own retries off.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { timeoutSignal } from '../timeout-signal';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -30,7 +31,9 @@ export function retryingFetch(policy: RetryPolicy, onRetry: (notice: RetryNotice
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= policy.maxAttempts;
       const caller = init?.signal ?? undefined;
-      const signal = caller ? AbortSignal.any([caller, AbortSignal.timeout(policy.attemptTimeoutMs)]) : AbortSignal.timeout(policy.attemptTimeoutMs);
+      const signal = caller ? AbortSignal.any([caller, timeoutSignal(policy.attemptTimeoutMs)]) : timeoutSignal(policy.attemptTimeoutMs);
+      // Nothing is sent without time to answer in (no attempt time, a caller already gone): that fails as the timeout or abort it is, and retrying would not change it.
+      signal.throwIfAborted();
       let response: Response;
       try {
         response = await send(input, { ...init, signal });

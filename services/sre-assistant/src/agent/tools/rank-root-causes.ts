@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { labelNamePattern } from '@sre/victoriametrics';
 import type { AlertDiagnoser, Diagnosis } from '../../analysis/alert-diagnoser';
 import { isoTimeSchema } from './time-window';
-import { defineTool, type ToolResult } from './tool';
+import { defineTool, ToolError, type ToolResult } from './tool';
 
 const input = z.object({
   labels: z
     .record(z.string().regex(labelNamePattern), z.string().max(500))
     .refine((labels) => Object.keys(labels).length > 0, 'name at least one label')
     .describe('Labels naming what is affected, as an alert would carry them: {"instance": "web-1:9100"}, {"service": "checkout"}, {"device": "db-1"}'),
-  startsAt: isoTimeSchema.describe('When the problem began (ISO 8601); the baseline is the three hours before'),
+  startsAt: isoTimeSchema.transform((time) => new Date(time)).describe('When the problem began (ISO 8601); the baseline is the three hours before'),
 });
 
 /** The deterministic root-cause ranking (ADR 0009) for an alert-like target, as a tool. */
@@ -19,7 +19,12 @@ export function createRankRootCausesTool(diagnoser: AlertDiagnoser) {
     description:
       'Runs the deterministic root-cause ranking: compares every metric of the labelled entity and of what it depends on (from the inventory) with its three-hour baseline, and ranks the entities whose metrics changed most. Returns a verdict (likely_cause or inconclusive) and up to five hypotheses with the exact PromQL of their evidence.',
     input,
-    run: async ({ labels, startsAt }, { signal }) => rankingResult(await diagnoser.diagnose({ labels, startsAt: new Date(startsAt) }, signal)),
+    run: async ({ labels, startsAt }, { signal }) => {
+      const diagnosis = await diagnoser.diagnose({ labels, startsAt }, signal);
+      // Cut short, the diagnoser still completes, with what it could not fetch marked missing: a ranking of part of the evidence must not pass for the ranking.
+      if (signal.aborted) throw new ToolError('the ranking was cut short when the time for tools ran out; it saw only part of the evidence', { cause: signal.reason });
+      return rankingResult(diagnosis);
+    },
   });
 }
 

@@ -15,7 +15,11 @@ export interface ToolResult {
 
 /** What every tool call gets besides its arguments. */
 export interface ToolContext {
-  /** Aborts at the task's deadline. */
+  /**
+   * Aborts when the agent's tool phase ends: its share of the run's time (the rest is kept for the
+   * answer), or sooner the task attempt's deadline. The tool stops then; it must not return what it
+   * had so far as a complete result.
+   */
   signal: AbortSignal;
   /** The task's clock: a tool that needs "now" (a default time range) takes it from here. */
   now: Date;
