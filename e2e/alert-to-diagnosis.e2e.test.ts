@@ -11,14 +11,9 @@ import { startAlertmanager, type RunningAlertmanager } from '../test/alertmanage
 import { launchChromium } from '../test/browser';
 import { createTestDatabase, type TestDatabase } from '../test/database';
 import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../test/services';
-import { missingStackBinaries } from '../test/stack-binaries';
 import { startVictoriaMetrics, type RunningVictoriaMetrics } from '../test/victoriametrics';
 import { startVmalert, type RunningVmalert } from '../test/vmalert';
 
-const missing = missingStackBinaries();
-if (missing.length > 0) {
-  console.warn(`SKIPPING the end-to-end alerting tests: install ${missing.join(', ')} (npm test does it when run as root)`);
-}
 
 const rules = `
 groups:
@@ -59,7 +54,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
-describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, vmalert, Alertmanager and both services', () => {
+describe('an alert, end to end, on VictoriaMetrics, vmalert, Alertmanager and both services', () => {
   let database: TestDatabase;
   let db: Kysely<Database>;
   let victoriaMetrics: RunningVictoriaMetrics;
@@ -171,7 +166,7 @@ describe.skipIf(missing.length > 0)('an alert, end to end, on VictoriaMetrics, v
       // The automatic diagnosis is on the page already; a second one is asked for by hand.
       expect(await page.getByTestId('diagnosis-panel').getAttribute('data-status')).toBe('succeeded');
       await page.getByTestId('diagnose-button').click();
-      await expect.poll(() => db.selectFrom('diagnosis_tasks').select('id').where('alert_id', '=', alert.id).execute().then((rows) => rows.length)).toBe(2);
+      await expect.poll(() => db.selectFrom('diagnosis_tasks').select('id').where('alert_id', '=', alert.id).execute().then((rows) => rows.length), { timeout: 10_000 }).toBe(2);
       await expect.poll(() => page.getByTestId('diagnosis-panel').getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
       expect(await page.getByTestId('earlier-diagnoses').count()).toBe(1);
       const top = page.getByTestId('hypothesis').first();

@@ -10,10 +10,7 @@ import { grafanaDoubleToken, startGrafanaDouble, type GrafanaDouble } from '../s
 import { launchChromium } from '../test/browser';
 import { createTestDatabase, type TestDatabase } from '../test/database';
 import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../test/services';
-import { missingStackBinaries } from '../test/stack-binaries';
 import { startVictoriaMetrics, type RunningVictoriaMetrics } from '../test/victoriametrics';
-
-const missing = missingStackBinaries();
 
 const call = (name: string, args: Record<string, unknown>, delayMs = 0): ScriptedReply => ({
   kind: 'content',
@@ -30,7 +27,7 @@ function connections(now: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-describe.skipIf(missing.length > 0)('a question on the Ask page, answered by the agent on both services, VictoriaMetrics, and Gemini and Grafana doubles', () => {
+describe('a question on the Ask page, answered by the agent on both services, VictoriaMetrics, and Gemini and Grafana doubles', () => {
   let database: TestDatabase;
   let db: Kysely<Database>;
   let victoriaMetrics: RunningVictoriaMetrics;

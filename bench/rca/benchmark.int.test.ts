@@ -2,14 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { missingStackBinaries } from '../../test/stack-binaries';
 import { runBenchmark } from './benchmark';
 import { writeSyntheticNezha } from './testing/synthetic-datasets';
 
-const missing = missingStackBinaries();
-if (missing.length > 0) console.warn(`SKIPPING the bench:rca end-to-end test: install ${missing.join(', ')} (npm test does it when run as root)`);
 
-describe.runIf(missing.length === 0)('bench:rca end to end: a dataset through VictoriaMetrics, the control plane and the assistant', () => {
+describe('bench:rca end to end: a dataset through VictoriaMetrics, the control plane and the assistant', () => {
   it('diagnoses the planted faults through the real path, runs the references on the stored samples and scores them all', async () => {
     const directory = await mkdtemp(path.join(tmpdir(), 'bench-rca-test-'));
     try {

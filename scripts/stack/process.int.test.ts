@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../test/ports';
-import { isInstalled, MissingBinaryError, stackBinaries } from './binaries';
+import { MissingBinaryError, stackBinaries } from './binaries';
 import { ProcessStartError, startProcess, type StackProcess } from './process';
 
 const victoriaMetrics = stackBinaries.victoriaMetrics;
@@ -22,7 +22,7 @@ describe('startProcess', () => {
   });
 });
 
-describe.skipIf(!isInstalled(victoriaMetrics))('startProcess with VictoriaMetrics', () => {
+describe('startProcess with VictoriaMetrics', () => {
   let directory: string;
   const started: StackProcess[] = [];
   const start = async (options: { port: number; args?: string[]; pidFile?: string; logFile?: string; log?: (message: string) => void }) => {
