@@ -55,3 +55,29 @@ export function networkReason(error: unknown): string {
   if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
   return error instanceof Error ? error.message : String(error);
 }
+
+export interface DeadlineOptions {
+  /** The call's own deadline. */
+  timeoutMs: number;
+  /** The caller's signal, e.g. of the task the call serves; it may end the call sooner. */
+  signal: AbortSignal | undefined;
+  /** Who is called and what is asked, for the message: `the control plane`, `GET /api/v1/info`. */
+  upstream: string;
+  request: string;
+}
+
+/**
+ * Runs `call` with a signal that aborts at its own deadline or when the caller's signal does. A caller
+ * that gave up (its task ran out of time) is reported as such, a 'timeout' naming the caller's deadline,
+ * never as the upstream's failure; everything else `call` throws is left as it is.
+ */
+export async function callWithDeadline<Result>(options: DeadlineOptions, call: (deadline: AbortSignal) => Promise<Result>): Promise<Result> {
+  const { timeoutMs, signal: caller, upstream, request } = options;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    return await call(caller ? AbortSignal.any([timeout, caller]) : timeout);
+  } catch (error) {
+    if (caller?.aborted) throw new UpstreamError('timeout', `the caller's deadline passed before ${upstream} answered ${request}`, { cause: error });
+    throw error;
+  }
+}

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '@sre/service-kit';
+import { failureOf } from '../../../test/upstream-failure';
 import { startVictoriaMetrics, type RunningVictoriaMetrics } from '../../../test/victoriametrics';
 import { createVictoriaMetricsClient, type VictoriaMetricsClient } from './client';
 import { selectorFor } from './series';
@@ -23,13 +24,6 @@ function samples(): string {
     `vm_client_requests{path="/api/v1X0 other"} 0 ${time}`,
   ]);
   return `${lines.join('\n')}\n`;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
 }
 
 describe('VictoriaMetrics client against a real VictoriaMetrics', () => {
@@ -72,14 +66,17 @@ describe('VictoriaMetrics client against a real VictoriaMetrics', () => {
 
     it('surfaces a syntax error as a client failure with VictoriaMetrics’ reason', async () => {
       const failure = await failureOf(client.query('sum(vm_client_up', queryTime));
-      expect(failure).toBeInstanceOf(UpstreamError);
       expect(failure).toMatchObject({ kind: 'client', retryable: false, status: 422 });
-      expect((failure as UpstreamError).message).toMatch(/^VictoriaMetrics answered 422 to sum\(vm_client_up: .*unexpected/);
+      expect(failure.message).toMatch(/^VictoriaMetrics answered 422 to sum\(vm_client_up: .*unexpected/);
     });
 
-    it('stops when the caller aborts', async () => {
+    it('fails at once when the caller has already aborted, saying the caller’s deadline passed', async () => {
       const failure = await failureOf(client.query('vm_client_up', queryTime, { signal: AbortSignal.abort() }));
-      expect(failure).toBeInstanceOf(UpstreamError);
+      expect(failure).toMatchObject({
+        kind: 'timeout',
+        retryable: true,
+        message: `the caller's deadline passed before VictoriaMetrics at ${new URL(victoriaMetrics.url).host} answered vm_client_up`,
+      });
     });
   });
 
@@ -151,5 +148,37 @@ describe('VictoriaMetrics client against a Prometheus answer', () => {
   it('reads a scalar', async () => {
     const result = await createVictoriaMetricsClient({ url }).query('1 + 1', new Date(1435781451781));
     expect(result).toEqual({ query: '1 + 1', resultType: 'scalar', point: [1435781451.781, 2], truncated: false });
+  });
+});
+
+describe('VictoriaMetrics client against a VictoriaMetrics that holds the request', () => {
+  let server: http.Server;
+  let client: VictoriaMetricsClient;
+  let host: string;
+
+  beforeAll(async () => {
+    // Accepts every request and never answers, like a VictoriaMetrics stuck on a heavy query.
+    server = http.createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    client = createVictoriaMetricsClient({ url: `http://${host}`, timeoutMs: 10_000 });
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('stops at the caller’s deadline, long before its own, and names the caller’s deadline', async () => {
+    const started = Date.now();
+    // A caller's timeout aborts with a TimeoutError too: only the signal that fired tells it from the client's own.
+    const failure = await failureOf(client.labelNames({ ...lastHour, signal: AbortSignal.timeout(200) }));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(failure).toMatchObject({ kind: 'timeout', retryable: true, message: `the caller's deadline passed before VictoriaMetrics at ${host} answered the label names` });
+  });
+
+  it('reports its own timeout as its own while the caller still waits', async () => {
+    const impatient = createVictoriaMetricsClient({ url: `http://${host}`, timeoutMs: 200 });
+    const failure = await failureOf(impatient.query('up', queryTime, { signal: AbortSignal.timeout(10_000) }));
+    expect(failure).toMatchObject({ kind: 'timeout', retryable: true, message: `VictoriaMetrics at ${host} did not answer within 200 ms` });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
+import { callWithDeadline, failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
 import {
   labelNamePattern,
   type InstantQueryResult,
@@ -22,14 +22,14 @@ export interface VictoriaMetricsClientOptions {
 export interface QueryOptions {
   /** Keep at most this many series; `truncated` says when more matched. */
   maxSeries?: number;
-  /** Aborts the query early, e.g. when the task it serves times out. */
+  /** Aborts the query early, e.g. when the task it serves times out: an UpstreamError 'timeout' naming the caller's deadline. */
   signal?: AbortSignal;
 }
 
 export interface ListOptions {
   /** Return at most this many entries; `truncated` says when there were more. */
   limit?: number;
-  /** Aborts the call early, e.g. when the task it serves times out. */
+  /** Aborts the call early, e.g. when the task it serves times out: an UpstreamError 'timeout' naming the caller's deadline. */
   signal?: AbortSignal;
 }
 
@@ -154,29 +154,30 @@ function parseAnswer<Answer>(schema: z.ZodType<Answer>, body: unknown, unexpecte
 }
 
 async function getJson(url: string, subject: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown> {
-  const deadline = AbortSignal.timeout(timeoutMs);
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: signal ? AbortSignal.any([deadline, signal]) : deadline });
-  } catch (error) {
-    const kind = failureForThrown(error);
-    const host = new URL(url).host;
-    const message =
-      kind === 'timeout' ? `VictoriaMetrics at ${host} did not answer within ${timeoutMs} ms` : `VictoriaMetrics at ${host} could not be reached (${networkReason(error)})`;
-    throw new UpstreamError(kind, message, { cause: error });
-  }
-  const text = await response.text();
-  if (response.ok) {
+  const upstream = `VictoriaMetrics at ${new URL(url).host}`;
+  return callWithDeadline({ timeoutMs, signal, upstream, request: subject }, async (deadline) => {
+    let response: Response;
+    let text: string;
     try {
-      return JSON.parse(text);
+      response = await fetch(url, { headers: { accept: 'application/json' }, signal: deadline });
+      text = await response.text();
     } catch (error) {
-      throw new UpstreamError('server', 'VictoriaMetrics answered with a body that is not JSON', { status: response.status, retryable: false, cause: error });
+      const kind = failureForThrown(error);
+      const message = kind === 'timeout' ? `${upstream} did not answer within ${timeoutMs} ms` : `${upstream} could not be reached (${networkReason(error)})`;
+      throw new UpstreamError(kind, message, { cause: error });
     }
-  }
-  // A rejected query comes back as {status: "error", error: "..."}: its reason is what a person needs.
-  const problem = errorSchema.safeParse(safeJson(text));
-  const reason = problem.success ? problem.data.error : text.slice(0, 300);
-  throw new UpstreamError(failureForStatus(response.status), `VictoriaMetrics answered ${response.status} to ${subject}: ${reason}`, { status: response.status });
+    if (response.ok) {
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        throw new UpstreamError('server', 'VictoriaMetrics answered with a body that is not JSON', { status: response.status, retryable: false, cause: error });
+      }
+    }
+    // A rejected query comes back as {status: "error", error: "..."}: its reason is what a person needs.
+    const problem = errorSchema.safeParse(safeJson(text));
+    const reason = problem.success ? problem.data.error : text.slice(0, 300);
+    throw new UpstreamError(failureForStatus(response.status), `VictoriaMetrics answered ${response.status} to ${subject}: ${reason}`, { status: response.status });
+  });
 }
 
 function safeJson(text: string): unknown {

@@ -45,6 +45,22 @@ describe('control-plane configuration', () => {
     expect(config.grafana).toBeUndefined();
   });
 
+  it('refuses a user name or password in a URL, without repeating them, but takes the database password', () => {
+    const problems = captureProblems({
+      DATABASE_URL: 'postgres://sre:db-secret@db:5432/sre',
+      CONTROL_PLANE_URL: 'https://operator@sre.example.com',
+      OIDC_ISSUER_URL: 'https://kc:kc-secret@kc.example.com/realms/sre',
+      OIDC_CLIENT_SECRET: 's',
+      ASSISTANT_URL: 'http://:assistant-secret@assistant:8081',
+      VM_URL: 'http://vm:vm-secret@victoriametrics:8428',
+      GRAFANA_URL: 'https://admin:grafana-secret@grafana.example.com',
+    });
+    const userinfo = 'must not carry a user name or password (user:password@): URLs end up in logs';
+    expect(problems).toEqual(['CONTROL_PLANE_URL', 'OIDC_ISSUER_URL', 'ASSISTANT_URL', 'VM_URL', 'GRAFANA_URL'].map((name) => `${name}: ${userinfo}`));
+    expect(problems.join('\n')).not.toMatch(/secret|operator/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://sre:db-secret@db:5432/sre' }).databaseUrl).toBe('postgres://sre:db-secret@db:5432/sre');
+  });
+
   it('takes VictoriaMetrics and Grafana as optional http(s) URLs, empty meaning unset', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://localhost/sre',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { httpUrl } from '@sre/service-kit';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
-const url = z.url({ protocol: /^https?$/ });
 const optionalText = z
   .string()
   .trim()
@@ -14,15 +14,15 @@ const environmentSchema = z.object({
   CONTROL_PLANE_HOST: z.string().default('127.0.0.1'),
   CONTROL_PLANE_PORT: port(8080),
   /** The URL users reach the control plane at; OIDC redirect URIs are built from it. */
-  CONTROL_PLANE_URL: url.default('http://127.0.0.1:8080'),
+  CONTROL_PLANE_URL: httpUrl('https://sre.example.com').default('http://127.0.0.1:8080'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  OIDC_ISSUER_URL: url.optional(),
-  OIDC_JWKS_URL: url.optional(),
+  OIDC_ISSUER_URL: httpUrl('https://keycloak.example.com/realms/sre').optional(),
+  OIDC_JWKS_URL: httpUrl('https://keycloak.example.com/realms/sre/protocol/openid-connect/certs').optional(),
   OIDC_CLIENT_ID: z.string().min(1).default('control-plane'),
   OIDC_CLIENT_SECRET: optionalText,
   DEV_OIDC_PORT: port(8082),
   CONTROL_PLANE_AUDIENCE: z.string().min(1).default('urn:sre-platform:control-plane'),
-  ASSISTANT_URL: url.default('http://127.0.0.1:8081'),
+  ASSISTANT_URL: httpUrl('http://127.0.0.1:8081').default('http://127.0.0.1:8081'),
   ASSISTANT_AUDIENCE: z.string().min(1).default('urn:sre-platform:sre-assistant'),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   // Unlike other variables, empty is meaningful here: it turns automatic diagnosis off.
@@ -31,8 +31,8 @@ const environmentSchema = z.object({
     .default('critical,page')
     .transform((value) => [...new Set(value.split(',').map((severity) => severity.trim().toLowerCase()).filter(Boolean))]),
   ALERTMANAGER_WEBHOOK_TOKEN: optionalText.pipe(z.string().min(16, 'use at least 16 characters').optional()),
-  VM_URL: optionalText.pipe(url.optional()),
-  GRAFANA_URL: optionalText.pipe(url.optional()),
+  VM_URL: optionalText.pipe(httpUrl('http://127.0.0.1:8428').optional()),
+  GRAFANA_URL: optionalText.pipe(httpUrl('https://grafana.example.com').optional()),
   GRAFANA_DASHBOARD_UID: optionalText.pipe(
     z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a Grafana dashboard uid: up to 40 letters, digits, - or _').default('sre-host-overview'),
   ),

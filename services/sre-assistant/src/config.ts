@@ -1,18 +1,8 @@
 import { z } from 'zod';
+import { httpUrl } from '@sre/service-kit';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-// Userinfo (user:password@) would put a credential wherever the URL is logged or reported; every
-// credential the assistant sends has a variable of its own.
-const withoutUserinfo = (value: string) => {
-  const url = URL.parse(value);
-  // Not a URL at all is z.url's problem to report, once.
-  return url === null || (url.username === '' && url.password === '');
-};
-const httpUrl = (example: string) =>
-  z
-    .url({ protocol: /^https?$/, error: `must be an http(s) URL, e.g. ${example}` })
-    .refine(withoutUserinfo, { error: 'must not carry a user name or password (user:password@): URLs end up in logs' });
 const text = (description: string) => z.string().min(1, { error: `must be ${description}` });
 const port = (fallback: number) => {
   const error = 'must be a port number (0-65535)';

@@ -117,6 +117,15 @@ describe('control plane client', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('classifies a body that stops streaming before the deadline as timeout, not as a broken answer', async () => {
+    const url = await scriptedControlPlane((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"service":"control-plane",'); // and nothing more
+    });
+    const failure = await failureOf(clientFor(url, { timeoutMs: 300 }).getInfo());
+    expect(failure).toMatchObject({ kind: 'timeout', retryable: true, message: 'the control plane did not finish answering GET /api/v1/info within 300 ms' });
+  });
+
   describe("the caller's signal", () => {
     const deadlinePassed = (path: string) => ({ kind: 'timeout', retryable: true, message: `the caller's deadline passed before the control plane answered GET ${path}` });
 

@@ -1,6 +1,6 @@
 import { createTokenSource } from '@sre/auth';
 import { z } from 'zod';
-import { failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
+import { callWithDeadline, failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
 
 /** The scope the control plane's read-only API (/api/v1/*) requires. */
 const controlPlaneReadScope = 'controlplane.read';
@@ -161,21 +161,14 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       throw new UpstreamError(failureForStatus(status), `the control plane answered ${status} to GET ${path}`, { status });
     }
     return response.json().catch((error: unknown) => {
+      // The deadline can pass while the body streams in: that is slowness, not a broken answer.
+      if (deadline.aborted) throw new UpstreamError('timeout', `the control plane did not finish answering GET ${path} within ${timeoutMs} ms`, { status, cause: error });
       throw new UpstreamError('server', `the control plane answered GET ${path} with a body that is not JSON`, { status, retryable: false, cause: error });
     });
   };
 
-  const getJson = async (path: string, caller: AbortSignal | undefined): Promise<unknown> => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const deadline = caller ? AbortSignal.any([timeout, caller]) : timeout;
-    try {
-      return await fetchJson(path, deadline);
-    } catch (error) {
-      // The caller gave up (its task ran out of time): its deadline, not the control plane's failure.
-      if (caller?.aborted) throw new UpstreamError('timeout', `the caller's deadline passed before the control plane answered GET ${path}`, { cause: error });
-      throw error;
-    }
-  };
+  const getJson = (path: string, signal: AbortSignal | undefined): Promise<unknown> =>
+    callWithDeadline({ timeoutMs, signal, upstream: 'the control plane', request: `GET ${path}` }, (deadline) => fetchJson(path, deadline));
 
   const getParsed = async <T>(schema: z.ZodType<T>, path: string, { signal }: ControlPlaneCallOptions = {}): Promise<T> =>
     parseBody(schema, path, await getJson(path, signal));

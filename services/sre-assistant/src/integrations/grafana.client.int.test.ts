@@ -277,13 +277,35 @@ describe('grafana client', () => {
       const closed = await closedPortUrl();
       expect(await failureOf(clientFor(closed).searchDashboards({ limit: 5 }))).toMatchObject({ kind: 'unreachable', message: `Grafana at ${closed} could not be reached (ECONNREFUSED)` });
     });
+  });
 
-    it('stops when the caller’s signal aborts, with the caller’s reason rather than a Grafana failure', async () => {
+  describe('the caller’s signal', () => {
+    const deadlinePassed = (request: string) => ({ kind: 'timeout', retryable: true, message: `the caller's deadline passed before Grafana answered ${request}` });
+
+    it('stops a call that Grafana holds, long before the client’s own timeout, naming the caller’s deadline', async () => {
       const silent = await scriptedGrafana(() => {});
-      const caller = new AbortController();
-      const reason = new Error('the task ran out of time');
-      setTimeout(() => caller.abort(reason), 50);
-      await expect(clientFor(silent, { timeoutMs: 5_000 }).getDashboard('x', { signal: caller.signal })).rejects.toBe(reason);
+      const started = Date.now();
+      // A caller's timeout aborts with a TimeoutError too: only the signal that fired tells it from the client's own.
+      const failure = await failureOf(clientFor(silent, { timeoutMs: 10_000 }).getDashboard('x', { signal: AbortSignal.timeout(200) }));
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(failure).toMatchObject(deadlinePassed('GET /api/dashboards/uid/x'));
+    });
+
+    it('sends nothing when it has already aborted', async () => {
+      let requests = 0;
+      const counting = await scriptedGrafana((_request, response) => {
+        requests += 1;
+        sendJson(response, 200, []);
+      });
+      const failure = await failureOf(clientFor(counting).searchDashboards({ limit: 5, signal: AbortSignal.abort(new Error('the task was cancelled')) }));
+      expect(failure).toMatchObject(deadlinePassed('GET /api/search'));
+      expect(requests).toBe(0);
+    });
+
+    it('leaves the client’s own timeout reported as its own while the caller still waits', async () => {
+      const silent = await scriptedGrafana(() => {});
+      const failure = await failureOf(clientFor(silent, { timeoutMs: 200 }).searchDashboards({ limit: 5, signal: AbortSignal.timeout(10_000) }));
+      expect(failure).toMatchObject({ kind: 'timeout', retryable: true, message: 'Grafana did not answer GET /api/search within 200 ms' });
     });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
+import { callWithDeadline, failureForStatus, failureForThrown, networkReason, UpstreamError } from '@sre/service-kit';
 
 export interface GrafanaClientOptions {
   /** GRAFANA_URL as the assistant reaches it, e.g. http://grafana:3000 or https://example.com/grafana (a sub-path is kept). */
@@ -14,7 +14,7 @@ export interface GrafanaClientOptions {
 export const maxGrafanaListItems = 1_000;
 
 export interface GrafanaCallOptions {
-  /** Aborts the call early, e.g. when the task it serves times out. */
+  /** Aborts the call early, e.g. when the task it serves times out: an UpstreamError 'timeout' naming the caller's deadline. */
   signal?: AbortSignal;
 }
 
@@ -203,19 +203,14 @@ export function createGrafanaClient(options: GrafanaClientOptions): GrafanaClien
   const { token, timeoutMs = 5_000 } = options;
   const headers: Record<string, string> = { accept: 'application/json', ...(token !== undefined && { authorization: `Bearer ${token}` }) };
 
-  const getJson = async (path: string, parameters: URLSearchParams, signal: AbortSignal | undefined): Promise<unknown> => {
-    const request = `GET ${path}`;
-    const query = parameters.size > 0 ? `?${parameters}` : '';
-    const deadline = AbortSignal.timeout(timeoutMs);
+  const fetchJson = async (request: string, url: string, deadline: AbortSignal): Promise<unknown> => {
     let status: number;
     let text: string;
     try {
-      const response = await fetch(`${baseUrl}${path}${query}`, { headers, signal: signal ? AbortSignal.any([deadline, signal]) : deadline });
+      const response = await fetch(url, { headers, signal: deadline });
       status = response.status;
       text = await response.text();
     } catch (error) {
-      // The caller gave up (its task ran out of time): its own cancellation, not Grafana's failure.
-      if (signal?.aborted) throw signal.reason;
       const kind = failureForThrown(error);
       const message = kind === 'timeout' ? `Grafana did not answer ${request} within ${timeoutMs} ms` : `Grafana at ${baseUrl} could not be reached (${networkReason(error)})`;
       throw new UpstreamError(kind, message, { cause: error });
@@ -229,6 +224,12 @@ export function createGrafanaClient(options: GrafanaClientOptions): GrafanaClien
     } catch (error) {
       throw new UpstreamError('server', `Grafana answered ${request} with a body that is not JSON`, { status, retryable: false, cause: error });
     }
+  };
+
+  const getJson = (path: string, parameters: URLSearchParams, signal: AbortSignal | undefined): Promise<unknown> => {
+    const request = `GET ${path}`;
+    const query = parameters.size > 0 ? `?${parameters}` : '';
+    return callWithDeadline({ timeoutMs, signal, upstream: 'Grafana', request }, (deadline) => fetchJson(request, `${baseUrl}${path}${query}`, deadline));
   };
 
   const getParsed = async <Answer>(schema: z.ZodType<Answer>, path: string, parameters: URLSearchParams, signal: AbortSignal | undefined): Promise<Answer> => {
