@@ -15,4 +15,5 @@ export type {
 export { createDb, isDatabaseReachable, type DbOptions } from './create-db';
 export { migrateToLatest, MigrationError } from './migrator';
 export { containsPattern } from './like';
+export { deviceIdentityLabels } from './device-identity';
 export { sql, type Kysely, type Transaction } from 'kysely';

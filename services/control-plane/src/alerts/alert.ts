@@ -1,4 +1,4 @@
-import type { AlertStatus, Labels } from '@sre/db';
+import { deviceIdentityLabels, type AlertStatus, type Labels } from '@sre/db';
 import type { Device } from '../devices/device';
 
 export interface Alert {
@@ -88,13 +88,7 @@ export function decodeCursor(value: string | undefined): AlertCursor | undefined
   }
 }
 
-/**
- * The labels whose value may be a device's name: how an alert is tied to the inventory.
- * `instance` names it also without its port (`web-1:9100` names `web-1`).
- */
-export const deviceIdentityLabels = ['device', 'service', 'host', 'hostname', 'instance', 'pod', 'job'] as const;
-
-/** Label values that may name a device: `instance` also without its port. */
+/** The device names an alert's deviceIdentityLabels may give: `instance` also without its port (`web-1:9100` names `web-1`). */
 export function deviceNameCandidates(labels: Labels): string[] {
   const candidates = new Set<string>();
   for (const key of deviceIdentityLabels) {

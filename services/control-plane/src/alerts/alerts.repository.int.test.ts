@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, type Database, type Transaction } from '@sre/db';
+import { deviceIdentityLabels, sql, type Database, type Transaction } from '@sre/db';
 import { createTestDatabase, type TestDatabase } from '../../../../test/database';
-import { deviceIdentityLabels } from './alert';
 import { listAlertHistory } from './alerts.repository';
 
 describe('the alert history of a device', () => {
@@ -57,5 +56,13 @@ describe('the alert history of a device', () => {
     expect(scans).toEqual(everyArmByIndex);
     // Alerts n = 7, 57, … 1407 minutes old.
     expect(alerts.map((alert) => alert.labels.service)).toEqual(Array(29).fill('svc-7'));
+  });
+
+  it('finds a device named by a hostname or a node label alone, and not by a scrape job of its name', async () => {
+    const startsAt = new Date('2026-03-01T12:00:00Z');
+    const labelled = (label: string) => ({ fingerprint: `edge-1-${label}`, status: 'firing' as const, labels: JSON.stringify({ alertname: `By-${label}`, [label]: 'edge-1' }), starts_at: startsAt });
+    await testDb.db.insertInto('alerts').values(['hostname', 'node', 'job'].map(labelled)).execute();
+    const alerts = await listAlertHistory(testDb.db, { since, until, deviceName: 'edge-1' }, 100);
+    expect(alerts.map((alert) => alert.labels.alertname).sort()).toEqual(['By-hostname', 'By-node']);
   });
 });

@@ -1,5 +1,5 @@
-import { containsPattern, sql, type AlertRow, type AlertStatus, type Database, type Kysely, type Labels } from '@sre/db';
-import { deviceIdentityLabels, noSeverity, type AlertCursor, type AlertListFilter } from './alert';
+import { containsPattern, deviceIdentityLabels, sql, type AlertRow, type AlertStatus, type Database, type Kysely, type Labels } from '@sre/db';
+import { noSeverity, type AlertCursor, type AlertListFilter } from './alert';
 
 export interface AlertOccurrence {
   fingerprint: string;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Labels } from '@sre/db';
+import { deviceIdentityLabels, type Labels } from '@sre/db';
 import { startControlPlane, type ControlPlaneUnderTest } from '../../test/harness';
-import { deviceIdentityLabels } from '../alerts/alert';
 
 interface Answer<Body> {
   status: number;

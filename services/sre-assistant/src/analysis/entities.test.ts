@@ -30,6 +30,11 @@ describe('devicesNamedBy', () => {
   it('ignores labels that do not identify anything', () => {
     expect(devicesNamedBy({ alertname: 'db-1', severity: 'web-1' }, inventory)).toEqual([]);
   });
+
+  it('does not tie an alert to the devices of its scrape job, which all its targets share', () => {
+    const exporterHost = device('host', 'build-host', { job: 'node' });
+    expect(devicesNamedBy({ alertname: 'HighLoad', job: 'node' }, [...inventory, exporterHost])).toEqual([]);
+  });
 });
 
 describe('resolveEntities', () => {
@@ -48,6 +53,16 @@ describe('resolveEntities', () => {
 
   it('selects a device without identity labels through the label the alert found it by', () => {
     expect(resolveEntities({ instance: 'cache-1:6379' }, [cache], new Set(['cache']))[0]!.selector).toEqual({ instance: 'cache-1:6379' });
+  });
+
+  it.each(['hostname', 'node'])('finds the device an alert names by a %s label alone and selects its series by that label', (label) => {
+    const alertLabels = { alertname: 'HostDown', [label]: 'cache-1' };
+    expect(devicesNamedBy(alertLabels, inventory).map((found) => found.name)).toEqual(['cache-1']);
+    expect(resolveEntities(alertLabels, [cache], new Set(['cache']))[0]!.selector).toEqual({ [label]: 'cache-1' });
+  });
+
+  it('names an unregistered alerting entity by its most specific identity label', () => {
+    expect(resolveEntities({ service: 'api', node: 'k8s-node-1', hostname: 'api-7' }, [], new Set())[0]!.selector).toEqual({ hostname: 'api-7' });
   });
 
   it("falls back to the alert's own identity label when no device matches", () => {

@@ -1,3 +1,4 @@
+import { deviceIdentityLabels } from '@sre/db';
 import type { InventoryDevice, InventoryDeviceDetail } from '../integrations/control-plane.client';
 
 /** Something whose metrics may explain the alert: a device of the inventory, or what the alert's labels name. */
@@ -12,18 +13,14 @@ export interface Entity {
   dependsOn: string[];
 }
 
-// Labels that name where an alert or a series comes from, most specific first. The first one a
-// device carries selects its series.
-const identityLabels = ['device', 'instance', 'host', 'node', 'pod', 'service'] as const;
-
 /** The value without a `:port` suffix: `db-1:9100` names the host `db-1`. */
 const withoutPort = (value: string) => value.replace(/:\d+$/, '');
 
 /** The inventory devices the alert's labels point at: by name, or by a shared identity label. */
 export function devicesNamedBy(alertLabels: Record<string, string>, devices: readonly InventoryDevice[]): InventoryDevice[] {
-  const values = new Set(identityLabels.flatMap((label) => (alertLabels[label] ? [alertLabels[label], withoutPort(alertLabels[label])] : [])));
+  const values = new Set(deviceIdentityLabels.flatMap((label) => (alertLabels[label] ? [alertLabels[label], withoutPort(alertLabels[label])] : [])));
   return devices.filter(
-    (device) => values.has(device.name) || identityLabels.some((label) => alertLabels[label] !== undefined && device.labels[label] === alertLabels[label]),
+    (device) => values.has(device.name) || deviceIdentityLabels.some((label) => alertLabels[label] !== undefined && device.labels[label] === alertLabels[label]),
   );
 }
 
@@ -36,7 +33,7 @@ export function devicesNamedBy(alertLabels: Record<string, string>, devices: rea
  */
 export function resolveEntities(alertLabels: Record<string, string>, reached: readonly InventoryDeviceDetail[], alertingIds: ReadonlySet<string>): Entity[] {
   if (reached.length === 0) {
-    const label = identityLabels.find((name) => alertLabels[name] !== undefined);
+    const label = deviceIdentityLabels.find((name) => alertLabels[name] !== undefined);
     if (!label) return [];
     return [{ name: `${label}=${alertLabels[label]}`, deviceId: null, selector: { [label]: alertLabels[label]! }, relation: 'alerting', dependsOn: [] }];
   }
@@ -50,12 +47,13 @@ export function resolveEntities(alertLabels: Record<string, string>, reached: re
   }));
 }
 
-// A device that carries no identity label is selected through the label the alert used to
-// find it, and failing that by its name in a `device` label (the convention of our scrapes).
+// A device is selected by the most specific identity label it carries. One that carries none is
+// selected through the label the alert used to find it, and failing that by its name in a
+// `device` label (the convention of our scrapes).
 function selectorOf(device: InventoryDevice, alertLabels: Record<string, string>): Record<string, string> {
-  const own = identityLabels.find((label) => device.labels[label] !== undefined);
+  const own = deviceIdentityLabels.find((label) => device.labels[label] !== undefined);
   if (own) return { [own]: device.labels[own]! };
-  const viaAlert = identityLabels.find((label) => alertLabels[label] !== undefined && withoutPort(alertLabels[label]) === device.name);
+  const viaAlert = deviceIdentityLabels.find((label) => alertLabels[label] !== undefined && withoutPort(alertLabels[label]) === device.name);
   if (viaAlert) return { [viaAlert]: alertLabels[viaAlert]! };
   return { device: device.name };
 }
