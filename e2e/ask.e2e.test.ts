@@ -105,7 +105,10 @@ describe('a question on the Ask page, answered by the agent on both services, Vi
 
       await page.locator('#ask-question').fill('Why is db-1 refusing connections?');
       await page.getByTestId('ask-button').click();
-      await page.waitForURL(/\/ask\/[0-9a-f-]{36}$/);
+      // The question's page, or the form again saying why it could not be asked: a failure names its reason.
+      await page.locator('[data-testid="answer-panel"], [data-testid="ask-refused"]').first().waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('ask-refused').count(), (await page.getByTestId('ask-refused').allTextContents()).join(' ')).toBe(0);
+      expect(page.url()).toMatch(/\/ask\/[0-9a-f-]{36}$/);
 
       // Live: the first tool call is listed while the second model turn is held back.
       await page.locator('[data-testid="task-event"][data-type="tool_call"]').first().waitFor({ timeout: 15_000 });

@@ -193,7 +193,8 @@ describe('the agent loop against a Gemini double', () => {
   });
 
   it('ends at its wall-clock limit with the time it ran out of', async () => {
-    gemini.script({ ...text('slow'), delayMs: 3_000 });
+    // Both the tool turn (cut at 70 %) and the answer turn (cut at 100 %) are slower than the limit.
+    gemini.script({ ...text('slow'), delayMs: 3_000 }, { ...text('slow'), delayMs: 3_000 });
     const outcome = await ask(agent({ limits: { ...limits, timeoutMs: 1_000 } }));
     expect(outcome.figures).toMatchObject({ stoppedBy: 'time_limit', narrative: { status: 'unavailable', reason: 'the agent ran out of time (1 s)' } });
     expect(outcome.figures.latencyMs).toBeLessThan(2_500);
