@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { faultKindOf } from './fault-kinds';
+import { faultKindOf, harmfulDirection } from './fault-kinds';
 
 describe('faultKindOf', () => {
   it.each([
@@ -18,5 +18,19 @@ describe('faultKindOf', () => {
     ['up', 'other'],
   ])('%s is %s', (metric, kind) => {
     expect(faultKindOf(metric)).toBe(kind);
+  });
+});
+
+describe('harmfulDirection', () => {
+  it.each([
+    ['pod_server_latency_p99_seconds', 'up'],
+    ['http_requests_errors_total', 'up'],
+    ['success_rate_percent', 'down'],
+    ['availability_average', 'down'],
+    ['http_request_duration_seconds_count', 'either'],
+    ['cpu_usage_ratio', 'either'],
+    ['requests_sum', 'either'],
+  ])('%s hurts when it goes %s', (metric, direction) => {
+    expect(harmfulDirection(metric)).toBe(direction);
   });
 });

@@ -18,3 +18,21 @@ export function faultKindOf(metricName: string): FaultKind {
   const name = metricName.toLowerCase();
   return kindPatterns.find(([, pattern]) => pattern.test(name))?.[0] ?? 'other';
 }
+
+/**
+ * Which way a metric moves when something is wrong: latency up, errors up, success down. A series
+ * moving the other way is getting better, which is no symptom of a fault (a service that fails
+ * fast answers sooner; one that lost its traffic is idle). Resources and traffic can hurt either
+ * way, and so can a latency counter's `_sum` or `_count`, whose rates measure load, not delay.
+ */
+export function harmfulDirection(metricName: string): 'up' | 'down' | 'either' {
+  const name = metricName.toLowerCase();
+  switch (faultKindOf(name)) {
+    case 'latency':
+      return /_(sum|count|total|bucket)$/.test(name) ? 'either' : 'up';
+    case 'errors':
+      return /success|availab/.test(name) ? 'down' : 'up';
+    default:
+      return 'either';
+  }
+}

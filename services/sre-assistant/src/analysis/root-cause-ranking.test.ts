@@ -89,6 +89,39 @@ describe('rankRootCauses', () => {
     expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog', 'payment']);
   });
 
+  it('does not blame an entity for getting better: latency that fell, success that rose', () => {
+    const ranking = rankRootCauses(
+      [
+        series(payment, 'request_latency_seconds', 0.05, -0.04),
+        series(payment, 'success_ratio', 0.9, 0.09),
+        series(catalog, 'request_latency_seconds', 0.05, 0.5),
+        series(catalog, 'cpu_usage_ratio', 0.3, 0.6),
+      ],
+      entities,
+      windows,
+    );
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog']);
+    expect(ranking.changedSeries).toBe(2);
+    // The same moves the harmful way make payment a cause.
+    const worse = rankRootCauses([series(payment, 'request_latency_seconds', 0.05, 0.04), series(payment, 'success_ratio', 0.9, -0.09)], entities, windows);
+    expect(worse.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment']);
+  });
+
+  it('lets a metric that moved a little order the candidates without making any stand out', () => {
+    // 2.6 and 2.8 robust spreads: more than noise, less than a change.
+    const slightCpu = (owner: Entity) => series(owner, 'cpu_usage_ratio', 0.3, 0.3 * 0.04);
+    const slightMemory = (owner: Entity) => series(owner, 'memory_bytes', 1e9, 1e9 * 0.025);
+    const weakOnly = rankRootCauses([slightCpu(catalog), slightMemory(catalog)], entities, windows);
+    expect(weakOnly.verdict).toBe('inconclusive');
+    expect(weakOnly.changedSeries).toBe(0);
+    expect(weakOnly.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog']);
+
+    const clear = (owner: Entity) => series(owner, 'cpu_usage_ratio', 0.3, 3);
+    const supported = rankRootCauses([clear(payment), clear(catalog), slightMemory(catalog)], entities, windows);
+    expect(supported.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog', 'payment']);
+    expect(supported.hypotheses[0]!.signals!.map((signal) => signal.metric)).toEqual(['cpu_usage_ratio', 'memory_bytes']);
+  });
+
   it('breaks ties by the alerting entity, then by name', () => {
     const ranking = rankRootCauses([series(catalog, 'cpu_usage_ratio', 0.3, 3), series(frontend, 'cpu_usage_ratio', 0.3, 3)], [catalog, { ...frontend, dependsOn: [] }], windows);
     expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['frontend', 'catalog']);

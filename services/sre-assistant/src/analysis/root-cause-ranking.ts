@@ -1,7 +1,7 @@
 import type { AnalysisHypothesis, AnalysisVerdict, FaultKind, SupportingSignal } from '@sre/db';
 import type { Entity } from './entities';
 import type { CollectedSeries } from './evidence-collector';
-import { faultKindOf } from './fault-kinds';
+import { faultKindOf, harmfulDirection } from './fault-kinds';
 import { seriesChange, type SeriesChange } from './series-change';
 import type { AnalysisWindows } from './windows';
 
@@ -11,7 +11,7 @@ export interface RootCauseRanking {
   hypotheses: AnalysisHypothesis[];
   /** Series with enough data in both windows to be judged. */
   comparedSeries: number;
-  /** Of those, the series that changed (sustained deviation ≥ 3). */
+  /** Of those, the series that changed (sustained deviation ≥ 3) the way a fault moves them. */
   changedSeries: number;
 }
 
@@ -24,9 +24,12 @@ interface Signal {
 
 interface Candidate {
   entity: Entity;
-  /** Best series per metric family, strongest first. */
+  /** Best series per metric family, strongest first; changed or supporting. */
   signals: Signal[];
+  /** Orders the candidates: their changed and supporting metrics combined. */
   score: number;
+  /** Whether it stands out: its changed metrics alone combined, discounted like the score. */
+  changeScore: number;
 }
 
 /**
@@ -35,8 +38,10 @@ interface Candidate {
  */
 const metricFamilyOf = (metric: string) => metric.replace(/_p\d{2,3}(?=_|$)/, '');
 
-// A series counts as changed from this many robust spreads; below it, it is noise.
+// A series counts as changed from this many robust spreads. From the lower figure it supports its
+// entity's rank (a cause moves several metrics, some of them a little) but cannot make it stand out.
 const changedDeviation = 3;
+const supportingDeviation = 2;
 // An entity's score combines its few most changed metrics: a real fault moves several (CPU and
 // latency and the latency its callers see), noise rarely moves more than one. The logarithm keeps
 // one enormous deviation (a metric that was flat) from outweighing three clear ones.
@@ -47,7 +52,7 @@ const metricsCombined = 3;
 const propagatingKinds: ReadonlySet<FaultKind> = new Set(['latency', 'errors', 'traffic']);
 const explainedDiscount = 0.5;
 const explainingShare = 0.5;
-// Below this score nothing stands out. It takes two metric families at ~11 spreads, three at ~4,
+// Below this change score nothing stands out. It takes two changed metric families at ~11 spreads, three at ~4,
 // or one alone at ~150. Set on the development data's windows without a fault, whose strongest
 // entity rarely reaches it, while most real causes pass it (docs/operations.md has the figures).
 const conclusiveScore = 5;
@@ -69,9 +74,10 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     const change = seriesChange(candidate.points, windows);
     if (!change) continue;
     comparedSeries += 1;
-    if (change.score < changedDeviation) continue;
-    changedSeries += 1;
     const metric = candidate.labels.__name__ ?? '(unnamed series)';
+    const harmful = harmfulDirection(metric);
+    if (change.score < supportingDeviation || (harmful !== 'either' && harmful !== change.direction)) continue;
+    if (change.score >= changedDeviation) changedSeries += 1;
     const byFamily = signalsByEntity.get(candidate.entity.name)!;
     const family = metricFamilyOf(metric);
     if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind: faultKindOf(metric) });
@@ -79,14 +85,18 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
 
   const candidates: Candidate[] = entities.map((entity) => {
     const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => b.change.score - a.change.score || a.metric.localeCompare(b.metric));
-    return { entity, signals, score: signals.slice(0, metricsCombined).reduce((sum, signal) => sum + Math.log1p(signal.change.score), 0) };
+    const changed = signals.filter((signal) => signal.change.score >= changedDeviation);
+    return { entity, signals, score: combined(signals), changeScore: combined(changed) };
   });
   const raw = new Map(candidates.map((candidate) => [candidate.entity.name, candidate.score]));
   const dependenciesOf = transitiveDependencies(entities);
   for (const candidate of candidates) {
     const symptomsOnly = candidate.signals.slice(0, metricsCombined).every((signal) => propagatingKinds.has(signal.kind));
     const explained = [...dependenciesOf(candidate.entity.name)].some((name) => (raw.get(name) ?? 0) >= explainingShare * candidate.score);
-    if (candidate.score > 0 && symptomsOnly && explained) candidate.score *= explainedDiscount;
+    if (candidate.score > 0 && symptomsOnly && explained) {
+      candidate.score *= explainedDiscount;
+      candidate.changeScore *= explainedDiscount;
+    }
   }
 
   const ranked = candidates
@@ -98,10 +108,12 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
         a.entity.name.localeCompare(b.entity.name),
     );
   const total = ranked.reduce((sum, candidate) => sum + candidate.score, 0);
-  const verdict: AnalysisVerdict = (ranked[0]?.score ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
+  const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
   const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total)));
   return { verdict, hypotheses, comparedSeries, changedSeries };
 }
+
+const combined = (signals: readonly Signal[]) => signals.slice(0, metricsCombined).reduce((sum, signal) => sum + Math.log1p(signal.change.score), 0);
 
 /**
  * Everything an entity depends on, directly or through others (a slow database slows the API
