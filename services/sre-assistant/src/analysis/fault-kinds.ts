@@ -25,9 +25,9 @@ export function faultKindOf(metricName: string): FaultKind {
  * fast answers sooner; one that lost its traffic is idle). Resources and traffic can hurt either
  * way, and so can a latency counter's `_sum` or `_count`, whose rates measure load, not delay.
  */
-export function harmfulDirection(metricName: string): 'up' | 'down' | 'either' {
+export function harmfulDirection(metricName: string, kind: FaultKind = faultKindOf(metricName)): 'up' | 'down' | 'either' {
   const name = metricName.toLowerCase();
-  switch (faultKindOf(name)) {
+  switch (kind) {
     case 'latency':
       return /_(sum|count|total|bucket)$/.test(name) ? 'either' : 'up';
     case 'errors':

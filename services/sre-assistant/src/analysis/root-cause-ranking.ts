@@ -74,13 +74,15 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     const change = seriesChange(candidate.points, windows);
     if (!change) continue;
     comparedSeries += 1;
+    if (change.score < supportingDeviation) continue;
     const metric = candidate.labels.__name__ ?? '(unnamed series)';
-    const harmful = harmfulDirection(metric);
-    if (change.score < supportingDeviation || (harmful !== 'either' && harmful !== change.direction)) continue;
+    const kind = faultKindOf(metric);
+    const harmful = harmfulDirection(metric, kind);
+    if (harmful !== 'either' && harmful !== change.direction) continue;
     if (change.score >= changedDeviation) changedSeries += 1;
     const byFamily = signalsByEntity.get(candidate.entity.name)!;
     const family = metricFamilyOf(metric);
-    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind: faultKindOf(metric) });
+    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind });
   }
 
   const candidates: Candidate[] = entities.map((entity) => {
