@@ -54,6 +54,11 @@ describe('evaluate', () => {
     expect(evaluation.inconclusiveOnFaults).toBe(0.25);
   });
 
+  it('scores the listed leads apart, inconclusive ones included, a failed case still empty', () => {
+    expect(evaluation.assistantLeads.all).toMatchObject({ cases: 4, ac1: 0.75, emptyRate: 0.25 });
+    expect(evaluation.assistantLeads.resource).toMatchObject({ cases: 3, ac1: 2 / 3 });
+  });
+
   it('reports resource faults apart from code faults, and specificity on the windows without a fault', () => {
     expect(evaluation.resourceFaults!.assistant).toMatchObject({ cases: 3, ac1: 1 / 3 });
     expect(Object.keys(evaluation.byFaultType)).toEqual(['cpu_contention', 'exception']);

@@ -23,6 +23,11 @@ export interface Evaluation {
   methods: ScoresByMethod;
   /** Nezha only: faults visible in metrics (CPU, network). */
   resourceFaults: ScoresByMethod | null;
+  /**
+   * The assistant's ranking apart from its verdict: the hypotheses it lists, which the analysis
+   * shows even when it calls them inconclusive. How good its leads are, not how often it commits.
+   */
+  assistantLeads: { all: MethodScores; resource: MethodScores | null };
   byFaultType: Record<string, ScoresByMethod>;
   byScenario: Record<string, ScoresByMethod>;
   byAlertMetric: Record<string, ScoresByMethod>;
@@ -44,6 +49,12 @@ function rankingOf(run: CaseRun, method: MethodName): string[] {
   if (method === 'assistant') return assistantAnswer(run);
   return run.error ? [] : run.references[method];
 }
+
+/** The assistant's listed hypotheses, whatever its verdict; a failed case listed nothing. */
+const assistantLeads = (run: CaseRun) => (run.error ? [] : run.ranking);
+
+const scoreLeads = (runs: readonly CaseRun[], truths: ReadonlyMap<string, CaseTruth>) =>
+  scoreRankings(runs.map((run) => ({ ranking: assistantLeads(run), truth: truths.get(run.id)!.service })));
 
 function scoreAll(runs: readonly CaseRun[], truths: ReadonlyMap<string, CaseTruth>): ScoresByMethod {
   const entries = (method: MethodName) => runs.map((run) => ({ ranking: rankingOf(run, method), truth: truths.get(run.id)!.service }));
@@ -78,6 +89,7 @@ export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, run
     failedCases: runs.filter((run) => run.error).length,
     methods: scoreAll(faults, data.truths),
     resourceFaults: data.format === 'nezha' ? scoreAll(resource, data.truths) : null,
+    assistantLeads: { all: scoreLeads(faults, data.truths), resource: data.format === 'nezha' ? scoreLeads(resource, data.truths) : null },
     byFaultType: scoreBy(faults, data.truths, (run) => run.faultType),
     byScenario: scoreBy(faults, data.truths, (run) => run.scenario),
     byAlertMetric: scoreBy(faults, data.truths, (run) => run.alertMetric),

@@ -3,16 +3,16 @@ import { methodNames, type Evaluation, type MethodName } from './evaluation';
 import type { MethodScores } from './scoring';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}`.padStart(6);
+const row = (name: string, score: MethodScores) =>
+  `  ${name.padEnd(10)}${percent(score.ac1)} ${percent(score.ac3)} ${percent(score.ac5)} ${percent(score.avg5)} ${percent(score.mrr)} ${percent(score.emptyRate)}`;
 
-function section(title: string, scores: Record<MethodName, MethodScores>): string[] {
+function section(title: string, scores: Record<MethodName, MethodScores>, leads?: MethodScores): string[] {
   const cases = scores.assistant.cases;
   return [
     `${title} (${cases} case${cases === 1 ? '' : 's'})`,
     `  ${'method'.padEnd(10)}  AC@1   AC@3   AC@5  Avg@5    MRR  empty`,
-    ...methodNames.map((method) => {
-      const score = scores[method];
-      return `  ${method.padEnd(10)}${percent(score.ac1)} ${percent(score.ac3)} ${percent(score.ac5)} ${percent(score.avg5)} ${percent(score.mrr)} ${percent(score.emptyRate)}`;
-    }),
+    ...methodNames.map((method) => row(method, scores[method])),
+    ...(leads ? [row('(leads)', leads)] : []),
   ];
 }
 
@@ -22,9 +22,10 @@ export function formatReport(evaluation: Evaluation): string {
     `bench:rca ${evaluation.format} ${evaluation.dataset} — time from ${evaluation.timeMode === 'alert' ? 'the SLI alert' : 'the fault injection'}`,
     `${evaluation.cases} cases: ${evaluation.faultCases} faults, ${evaluation.normalCases} without a fault, ${evaluation.failedCases} failed (failed cases count as empty answers). Percentages.`,
     '',
-    ...section('All faults', evaluation.methods),
+    ...section('All faults', evaluation.methods, evaluation.assistantLeads.all),
   ];
-  if (evaluation.resourceFaults) lines.push('', ...section('Resource faults (CPU, network)', evaluation.resourceFaults));
+  if (evaluation.resourceFaults) lines.push('', ...section('Resource faults (CPU, network)', evaluation.resourceFaults, evaluation.assistantLeads.resource ?? undefined));
+  lines.push('', '(leads): the hypotheses the assistant lists, inconclusive verdicts included; its own row counts those as empty.');
   for (const [title, groups] of [
     ['fault type', evaluation.byFaultType],
     ['scenario', evaluation.byScenario],
