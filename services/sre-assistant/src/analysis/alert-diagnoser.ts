@@ -1,7 +1,8 @@
 import type { AnalysisHypothesis, AnalysisVerdict, EvidenceRecord } from '@sre/db';
 import type { EvidenceCollector } from './evidence-collector';
-import { rankRootCauses } from './root-cause-ranking';
-import { analysisWindows } from './windows';
+import { rankRootCauses, type RootCauseRanking } from './root-cause-ranking';
+import { minimumBaselinePoints } from './series-change';
+import { analysisWindows, type AnalysisWindows } from './windows';
 
 /** What the diagnoser needs of the alert: who it is about and when it began. */
 export interface AlertUnderDiagnosis {
@@ -28,20 +29,29 @@ export function createAlertDiagnoser(dependencies: { collector: EvidenceCollecto
       const collection = await collector.collect(alert.labels, windows, signal);
       const ranking = rankRootCauses(collection.series, collection.entities, windows);
       const missing = collection.records.filter((record) => record.status === 'missing');
-      const alertName = alert.labels.alertname ?? 'The alert';
-      const examined = `${collection.entities.length} entit${collection.entities.length === 1 ? 'y' : 'ies'} examined, ${ranking.comparedSeries} series compared`;
-      const [first] = ranking.hypotheses;
-
-      const findings =
-        collection.entities.length === 0
-          ? `${alertName}: its labels name no device, instance, host or service to examine.`
-          : ranking.verdict === 'likely_cause' && first
-            ? `${alertName}: most likely ${first.entity} (${first.kind}, confidence ${first.confidence}): ${first.statement}. ${examined}.`
-            : `${alertName}: inconclusive — nothing stands out from normal around the alert's start (${examined}, ${ranking.changedSeries} changed${first ? `; the strongest change, on ${first.entity}, is weak` : ''}).`;
+      const findings = describeFindings(alert.labels.alertname ?? 'The alert', collection.entities.length, ranking, windows);
       const gaps = missing.length ? ` Evidence missing: ${missing.map((record) => `${record.description} (${record.detail})`).join('; ')}.` : '';
       return { status: missing.length ? 'partial' : 'completed', verdict: ranking.verdict, summary: findings + gaps, hypotheses: ranking.hypotheses, evidence: collection.records };
     },
   };
+}
+
+/** One sentence on what the ranking found, or why it could not find anything. */
+function describeFindings(alertName: string, entities: number, ranking: RootCauseRanking, windows: AnalysisWindows): string {
+  if (entities === 0) return `${alertName}: its labels name no device, instance, host or service to examine.`;
+  const entitiesExamined = `${entities} entit${entities === 1 ? 'y' : 'ies'} examined`;
+  // Series without enough baseline (a new service, a gap in collection) cannot be judged; say so.
+  const unjudged = ranking.seriesWithoutHistory;
+  if (ranking.comparedSeries === 0 && unjudged > 0) {
+    const historyNeeded = (minimumBaselinePoints * windows.stepSeconds) / 60;
+    return `${alertName}: inconclusive — too little history to judge: ${unjudged} series found, none with the ${historyNeeded} minutes before the alert needed to tell a change from normal (${entitiesExamined}; new metrics, or a gap in collection).`;
+  }
+  const examined = `${entitiesExamined}, ${ranking.comparedSeries} series compared${unjudged ? `, ${unjudged} with too little history` : ''}`;
+  const [first] = ranking.hypotheses;
+  if (ranking.verdict === 'likely_cause' && first) {
+    return `${alertName}: most likely ${first.entity} (${first.kind}, confidence ${first.confidence}): ${first.statement}. ${examined}.`;
+  }
+  return `${alertName}: inconclusive — nothing stands out from normal around the alert's start (${examined}, ${ranking.changedSeries} changed${first ? `; the strongest change, on ${first.entity}, is weak` : ''}).`;
 }
 
 export type AlertDiagnoser = ReturnType<typeof createAlertDiagnoser>;

@@ -31,7 +31,14 @@ const calm = entities.flatMap((owner) => [series(owner, 'cpu_usage_ratio', 0.3),
 describe('rankRootCauses', () => {
   it('says inconclusive, listing nothing, when nothing changed', () => {
     const ranking = rankRootCauses(calm, entities, windows);
-    expect(ranking).toMatchObject({ verdict: 'inconclusive', hypotheses: [], comparedSeries: 12, changedSeries: 0 });
+    expect(ranking).toMatchObject({ verdict: 'inconclusive', hypotheses: [], comparedSeries: 12, changedSeries: 0, seriesWithoutHistory: 0 });
+  });
+
+  it('leaves a series that began just before the alert unjudged, and counts it, however much it moved', () => {
+    const fresh = series(payment, 'cpu_usage_ratio', 0.3, 0.6);
+    const recentOnly = { ...fresh, points: fresh.points.filter(([seconds]) => seconds * 1000 >= alertStart.getTime() - 8 * 60_000) };
+    const ranking = rankRootCauses([recentOnly, ...calm.slice(0, 2)], entities, windows);
+    expect(ranking).toMatchObject({ verdict: 'inconclusive', hypotheses: [], comparedSeries: 2, seriesWithoutHistory: 1 });
   });
 
   it('names the dependency whose resources and latency changed, over the callers that only saw latency', () => {

@@ -2,7 +2,7 @@ import type { AnalysisHypothesis, AnalysisVerdict, FaultKind, SupportingSignal }
 import type { Entity } from './entities';
 import type { CollectedSeries } from './evidence-collector';
 import { faultKindOf, harmfulDirection } from './fault-kinds';
-import { seriesChange, type SeriesChange } from './series-change';
+import { hasBaseline, seriesChange, type SeriesChange } from './series-change';
 import type { AnalysisWindows } from './windows';
 
 export interface RootCauseRanking {
@@ -13,6 +13,8 @@ export interface RootCauseRanking {
   comparedSeries: number;
   /** Of those, the series that changed (sustained deviation ≥ 3) the way a fault moves them. */
   changedSeries: number;
+  /** Series too new (or with too large a gap) before the alert to know their normal: not judged. */
+  seriesWithoutHistory: number;
 }
 
 interface Signal {
@@ -70,9 +72,13 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const signalsByEntity = new Map<string, Map<string, Signal>>(entities.map((entity) => [entity.name, new Map()]));
   let comparedSeries = 0;
   let changedSeries = 0;
+  let seriesWithoutHistory = 0;
   for (const candidate of series) {
     const change = seriesChange(candidate.points, windows);
-    if (!change) continue;
+    if (!change) {
+      if (!hasBaseline(candidate.points, windows)) seriesWithoutHistory += 1;
+      continue;
+    }
     comparedSeries += 1;
     if (change.score < supportingDeviation) continue;
     const metric = candidate.labels.__name__ ?? '(unnamed series)';
@@ -112,7 +118,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const total = ranked.reduce((sum, candidate) => sum + candidate.score, 0);
   const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
   const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total)));
-  return { verdict, hypotheses, comparedSeries, changedSeries };
+  return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory };
 }
 
 const combined = (signals: readonly Signal[]) => signals.slice(0, metricsCombined).reduce((sum, signal) => sum + Math.log1p(signal.change.score), 0);

@@ -15,9 +15,13 @@ export interface SeriesChange {
 }
 
 // Fewer baseline points than this (minutes, at the analysis step) say too little about normal.
-const minimumBaselinePoints = 10;
+export const minimumBaselinePoints = 10;
 // A point this many spreads from normal counts as changed when finding the onset.
 const onsetDeviation = 3;
+
+/** Whether the baseline window holds enough of the series to say what its normal is. */
+export const hasBaseline = (points: ReadonlyArray<readonly [seconds: number, value: number]>, windows: AnalysisWindows) =>
+  valuesIn(points, windows.baseline).length >= minimumBaselinePoints;
 
 /**
  * Scores one series' change: the deviation it sustained in the anomaly window, measured against

@@ -127,6 +127,16 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     expect(task).toEqual({ status: 'succeeded', attempts: 1 });
   });
 
+  it('says the metrics are too new to judge, rather than that nothing changed', async () => {
+    const taskId = await diagnose(await insertAlert({ alertname: 'HighLoad', instance: 'fresh-1:9100' }));
+    await waitForEnd(assistant.database.db, taskId);
+    const [analysis] = await analysisOf(taskId);
+    expect(analysis).toMatchObject({ status: 'completed', verdict: 'inconclusive', hypotheses: [] });
+    expect(analysis!.summary).toBe(
+      'HighLoad: inconclusive — too little history to judge: 1 series found, none with the 10 minutes before the alert needed to tell a change from normal (1 entity examined; new metrics, or a gap in collection).',
+    );
+  });
+
   it('uses the alert labels alone, as partial, when the inventory cannot be reached', async () => {
     const offline = createTaskWorker({
       db: assistant.database.db,
