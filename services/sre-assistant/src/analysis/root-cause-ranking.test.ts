@@ -15,12 +15,12 @@ const payment = entity('payment', 'dependency');
 const entities = [frontend, checkout, catalog, payment];
 
 const noise = (minute: number) => Math.sin(minute * 12.9898) * 0.5 + Math.sin(minute * 78.233) * 0.5;
-/** A series of `owner` that sits at `level` with noise and, from a minute before the alert, moves by `shift`. */
-function series(owner: Entity, metric: string, level: number, shift = 0, labels: Record<string, string> = {}): CollectedSeries {
+/** A series of `owner` that sits at `level` with noise and, from `from` minutes after the alert (a minute before it unless told), moves by `shift`. */
+function series(owner: Entity, metric: string, level: number, shift = 0, labels: Record<string, string> = {}, from = -1): CollectedSeries {
   const points: Array<[number, number]> = [];
   for (let time = windows.baseline.start.getTime(); time <= windows.anomaly.end.getTime(); time += 60_000) {
     const minute = (time - alertStart.getTime()) / 60_000;
-    points.push([time / 1000, level + noise(minute + level) * 0.02 * level + (minute >= -1 ? shift : 0)]);
+    points.push([time / 1000, level + noise(minute + level) * 0.02 * level + (minute >= from ? shift : 0)]);
   }
   const allLabels = { __name__: metric, service: owner.name, ...labels };
   return { entity: owner, query: `{__name__="${metric}", service="${owner.name}"}`, kind: 'gauge', labels: allLabels, points };
@@ -127,6 +127,22 @@ describe('rankRootCauses', () => {
     const supported = rankRootCauses([clear(payment), clear(catalog), slightMemory(catalog)], entities, windows);
     expect(supported.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog', 'payment']);
     expect(supported.hypotheses[0]!.signals!.map((signal) => signal.metric)).toEqual(['cpu_usage_ratio', 'memory_bytes']);
+  });
+
+  it('puts the dependency that moved with the alert’s symptom ahead of a larger change that began long before', () => {
+    // catalog's memory rose a quarter of an hour before the alert and stayed up; payment's CPU rose with the frontend's latency.
+    const candidates = [
+      series(frontend, 'request_latency_seconds', 0.05, 0.05),
+      series(payment, 'cpu_usage_ratio', 0.3, 0.3 * 0.02 * 200),
+      series(catalog, 'memory_bytes', 1e9, 1e9 * 0.02 * 280, {}, -15),
+    ];
+    const ranking = rankRootCauses(candidates, entities, windows);
+    expect(ranking.verdict).toBe('likely_cause');
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment', 'catalog', 'frontend']);
+    expect(ranking.hypotheses[0]!.statement).toMatch(/, correlation (0\.9\d|1) with request_latency_seconds on frontend around the alert/);
+    // Without the symptom to compare with, the larger change comes first.
+    const withoutSymptom = rankRootCauses(candidates.slice(1), entities, windows);
+    expect(withoutSymptom.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog', 'payment']);
   });
 
   it('breaks ties by the alerting entity, then by name', () => {

@@ -3,6 +3,7 @@ import type { Entity } from './entities';
 import type { CollectedSeries } from './evidence-collector';
 import { faultKindOf, harmfulDirection } from './fault-kinds';
 import { hasBaseline, seriesChange, type SeriesChange } from './series-change';
+import { coherenceWith } from './symptom-coherence';
 import type { AnalysisWindows } from './windows';
 
 export interface RootCauseRanking {
@@ -22,6 +23,16 @@ interface Signal {
   change: SeriesChange;
   metric: string;
   kind: FaultKind;
+  /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
+  strength: number;
+  /** How closely it moved with the symptom (0–1); null when there was no symptom to compare with. */
+  coherence: number | null;
+}
+
+/** The alerting entity's strongest changed latency, errors or traffic series: what the alert is about. */
+interface Symptom {
+  signal: Signal;
+  entity: string;
 }
 
 interface Candidate {
@@ -54,6 +65,11 @@ const metricsCombined = 3;
 const propagatingKinds: ReadonlySet<FaultKind> = new Set(['latency', 'errors', 'traffic']);
 const explainedDiscount = 0.5;
 const explainingShare = 0.5;
+// A cause moves with the symptom it causes: a change that began long before the alert, or wanders
+// on its own (a memory drift, a deploy elsewhere, a gap in a recording), is likelier coincidence.
+// A series' strength is its deviation × (1 − w + w × |correlation with the symptom|). It orders
+// the candidates only; whether one stands out is still judged on the deviations alone.
+const coherenceWeight = 0.7;
 // Below this change score nothing stands out. It takes two changed metric families at ~11 spreads, three at ~4,
 // or one alone at ~150. Set on the development data's windows without a fault, whose strongest
 // entity rarely reaches it, while most real causes pass it (docs/operations.md has the figures).
@@ -88,13 +104,24 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     if (change.score >= changedDeviation) changedSeries += 1;
     const byFamily = signalsByEntity.get(candidate.entity.name)!;
     const family = metricFamilyOf(metric);
-    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind });
+    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind, strength: change.score, coherence: null });
+  }
+
+  const symptom = symptomOf(entities, signalsByEntity);
+  if (symptom) {
+    const coherence = coherenceWith(symptom.signal.series.points, windows);
+    for (const byFamily of signalsByEntity.values()) {
+      for (const signal of byFamily.values()) {
+        signal.coherence = coherence(signal.series.points);
+        signal.strength = signal.change.score * (1 - coherenceWeight + coherenceWeight * signal.coherence);
+      }
+    }
   }
 
   const candidates: Candidate[] = entities.map((entity) => {
-    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => b.change.score - a.change.score || a.metric.localeCompare(b.metric));
+    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => b.strength - a.strength || a.metric.localeCompare(b.metric));
     const changed = signals.filter((signal) => signal.change.score >= changedDeviation);
-    return { entity, signals, score: combined(signals), changeScore: combined(changed) };
+    return { entity, signals, score: combined(signals.map((signal) => signal.strength)), changeScore: combined(changed.map((signal) => signal.change.score)) };
   });
   const raw = new Map(candidates.map((candidate) => [candidate.entity.name, candidate.score]));
   const dependenciesOf = transitiveDependencies(entities);
@@ -117,11 +144,33 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     );
   const total = ranked.reduce((sum, candidate) => sum + candidate.score, 0);
   const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
-  const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total)));
+  const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total), symptom));
   return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory };
 }
 
-const combined = (signals: readonly Signal[]) => signals.slice(0, metricsCombined).reduce((sum, signal) => sum + Math.log1p(signal.change.score), 0);
+/** An entity's few strongest scores, each on a log scale, summed. */
+const combined = (scores: readonly number[]) =>
+  [...scores]
+    .sort((a, b) => b - a)
+    .slice(0, metricsCombined)
+    .reduce((sum, score) => sum + Math.log1p(score), 0);
+
+/**
+ * The alert's symptom as the metrics show it: the alerting entity's most changed latency, errors
+ * or traffic series (an SLI alert is about one of those). None when the alerting entity has no
+ * such change, and then no series is weighed by it.
+ */
+function symptomOf(entities: readonly Entity[], signalsByEntity: ReadonlyMap<string, ReadonlyMap<string, Signal>>): Symptom | null {
+  let symptom: Symptom | null = null;
+  for (const entity of entities) {
+    if (entity.relation !== 'alerting') continue;
+    for (const signal of signalsByEntity.get(entity.name)!.values()) {
+      if (!propagatingKinds.has(signal.kind) || signal.change.score < changedDeviation) continue;
+      if (!symptom || signal.change.score > symptom.signal.change.score) symptom = { signal, entity: entity.name };
+    }
+  }
+  return symptom;
+}
 
 /**
  * Everything an entity depends on, directly or through others (a slow database slows the API
@@ -154,10 +203,12 @@ function confidenceOf(score: number, total: number): number {
   return round(total === 0 ? 0 : (score / total) * strength);
 }
 
-function hypothesisOf(candidate: Candidate, rank: number, confidence: number): AnalysisHypothesis {
+function hypothesisOf(candidate: Candidate, rank: number, confidence: number, symptom: Symptom | null): AnalysisHypothesis {
   const [top, ...others] = candidate.signals as [Signal, ...Signal[]];
   const { change } = top;
   const moved = change.direction === 'up' ? 'rose' : 'fell';
+  const withSymptom =
+    symptom && top !== symptom.signal && top.coherence !== null ? `, correlation ${round(top.coherence)} with ${symptom.signal.metric} on ${symptom.entity} around the alert` : '';
   const also = others.length ? `; ${others.length} other metric${others.length > 1 ? 's' : ''} changed with it (${others.slice(0, 2).map((signal) => signal.metric).join(', ')}${others.length > 2 ? ', …' : ''})` : '';
   return {
     rank,
@@ -169,7 +220,7 @@ function hypothesisOf(candidate: Candidate, rank: number, confidence: number): A
     kind: top.kind,
     confidence,
     onset: earliestOnset(candidate.signals.slice(0, metricsCombined)).toISOString(),
-    statement: `${describe(top)} on ${candidate.entity.name} ${moved} from a median of ${format(change.baseline.median!)} to ${format(change.direction === 'up' ? change.anomaly.max : change.anomaly.min)} (${round(change.score)}× its normal spread) from ${timeOf(change.onset)}${also}`,
+    statement: `${describe(top)} on ${candidate.entity.name} ${moved} from a median of ${format(change.baseline.median!)} to ${format(change.direction === 'up' ? change.anomaly.max : change.anomaly.min)} (${round(change.score)}× its normal spread) from ${timeOf(change.onset)}${withSymptom}${also}`,
     evidence: { query: top.series.query, series: top.series.labels, baseline: change.baseline, anomaly: change.anomaly },
     signals: candidate.signals.slice(0, 5).map((signal): SupportingSignal => ({
       metric: signal.metric,
