@@ -39,7 +39,7 @@ interface Candidate {
   entity: Entity;
   /** Best series per metric family, strongest first; changed or supporting. */
   signals: Signal[];
-  /** Orders the candidates: their changed and supporting metrics combined. */
+  /** Orders the candidates: the strengths of their changed and supporting metrics combined. */
   score: number;
   /** Whether it stands out: its changed metrics alone combined, discounted like the score. */
   changeScore: number;
@@ -79,8 +79,9 @@ const hypothesesKept = 5;
 
 /**
  * Ranks the examined entities as root causes of the alert: scores each series' sustained robust
- * deviation, combines each entity's most changed metrics, discounts callers whose symptoms a
- * changed dependency explains, and says "inconclusive" when nothing stands out. Work is linear
+ * deviation, weighs it by how closely the series moved with the alert's symptom, combines each
+ * entity's strongest metrics, discounts callers whose symptoms a changed dependency explains,
+ * and says "inconclusive" when nothing stands out. Work is linear
  * in the number of series; ties go to the alerting entity, then by name, so the same data always
  * gives the same answer.
  */
