@@ -167,8 +167,10 @@ describe('an alert, end to end, on VictoriaMetrics, vmalert, Alertmanager and bo
       expect(await page.getByTestId('diagnosis-panel').getAttribute('data-status')).toBe('succeeded');
       await page.getByTestId('diagnose-button').click();
       await expect.poll(() => db.selectFrom('diagnosis_tasks').select('id').where('alert_id', '=', alert.id).execute().then((rows) => rows.length), { timeout: 10_000 }).toBe(2);
+      // The panel still shows the first diagnosis until the click's response swaps it: wait for the
+      // swap (the first one listed as earlier), then for the new one to finish.
+      await expect.poll(() => page.getByTestId('earlier-diagnoses').count(), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => page.getByTestId('diagnosis-panel').getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
-      expect(await page.getByTestId('earlier-diagnoses').count()).toBe(1);
       const top = page.getByTestId('hypothesis').first();
       expect(await top.textContent()).toContain('pg_stat_activity_count on db-1 rose from a median of 20');
       expect(await page.getByTestId('evidence-query').first().textContent()).toBe('{__name__="pg_stat_activity_count", device="db-1", job="postgres"}');
