@@ -1,38 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from './case';
 import { evaluate } from './evaluation';
-import type { CaseRun } from './run-case';
+import { caseRun as run, truthsOnly } from './testing/case-runs';
 
-const run = (id: string, overrides: Partial<CaseRun>): CaseRun => ({
-  id,
-  kind: 'fault',
-  scenario: 'day-1',
-  faultType: 'cpu_contention',
-  alertMetric: 'latency',
-  alertFired: true,
-  ranking: ['a', 'b'],
-  hypotheses: [],
-  verdict: 'likely_cause',
-  confidence: 0.6,
-  latencyMs: 100,
-  vmQueries: 2,
-  samplesLoaded: 10,
-  references: { baro: ['b', 'a'], nsigma: ['a'], random: ['b', 'a'] },
-  error: null,
-  ...overrides,
-});
-
-const data: Dataset = {
-  format: 'nezha',
-  groups: new Map(),
-  cases: [],
-  truths: new Map([
-    ['f1', { service: 'a', indicator: null }],
-    ['f2', { service: 'a', indicator: null }],
-    ['f3', { service: 'a', indicator: null }],
-    ['f4', { service: 'a', indicator: null }],
-  ]),
-};
+const data = truthsOnly('f1', 'f2', 'f3', 'f4');
 
 describe('evaluate', () => {
   const evaluation = evaluate('dev', data, 'inject', [

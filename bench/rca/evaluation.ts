@@ -51,10 +51,10 @@ function rankingOf(run: CaseRun, method: MethodName): string[] {
 }
 
 /** The assistant's listed hypotheses, whatever its verdict; a failed case listed nothing. */
-const assistantLeads = (run: CaseRun) => (run.error ? [] : run.ranking);
+const listedLeads = (run: CaseRun) => (run.error ? [] : run.ranking);
 
 const scoreLeads = (runs: readonly CaseRun[], truths: ReadonlyMap<string, CaseTruth>) =>
-  scoreRankings(runs.map((run) => ({ ranking: assistantLeads(run), truth: truths.get(run.id)!.service })));
+  scoreRankings(runs.map((run) => ({ ranking: listedLeads(run), truth: truths.get(run.id)!.service })));
 
 function scoreAll(runs: readonly CaseRun[], truths: ReadonlyMap<string, CaseTruth>): ScoresByMethod {
   const entries = (method: MethodName) => runs.map((run) => ({ ranking: rankingOf(run, method), truth: truths.get(run.id)!.service }));

@@ -45,12 +45,13 @@ export interface AnalysisHypothesis {
   entity: string;
   /** Set when the entity is a device in the control plane's inventory. */
   deviceId: string | null;
-  /** The entity's most changed metric. */
+  /** The entity's strongest metric (deterministic-v2: by deviation weighed by its correlation with the alert's symptom). */
   metric: string;
   direction: 'up' | 'down';
   /**
    * How strongly the entity changed. deterministic-v1: its metric's shift in baseline standard
-   * deviations; deterministic-v2: the sum of log(1 + robust deviation) over its three most changed metrics.
+   * deviations; deterministic-v2: the sum of log(1 + strength) over its three strongest metrics,
+   * a strength being the robust deviation weighed by the series' correlation with the symptom.
    */
   score: number;
   /** One sentence a person can read: "node_load1 on db-1 rose from 0.4 to 7.9". */
@@ -62,7 +63,7 @@ export interface AnalysisHypothesis {
   confidence?: number;
   /** deterministic-v2: when the change began (ISO 8601), which may be before the alert started. */
   onset?: string;
-  /** deterministic-v2: the entity's other changed series, strongest first. */
+  /** deterministic-v2: the entity's changed series, strongest (weighed) first, each with its unweighed deviation. */
   signals?: SupportingSignal[];
 }
 

@@ -23,8 +23,12 @@ export function metricsAroundTheAlert(): string {
     lines.push(`node_network_receive_bytes_total{instance="web-1:9100",job="node",device="eth0"} ${step * 15_000} ${time}`);
     lines.push(`pg_stat_activity_count{device="db-1",job="postgres"} ${(broken ? 400 : 20) + wobble} ${time}`);
     lines.push(`pg_up{device="db-1",job="postgres"} 1 ${time}`);
-    // A host whose exporter started four minutes before the alert: nothing to compare with.
-    if (time >= alertStart.getTime() - 4 * 60_000) lines.push(`node_load1{instance="fresh-1:9100",job="node"} ${broken ? 9 : 1} ${time}`);
+    // A host whose exporter started four minutes before the alert, and a db-1 metric as new:
+    // nothing to compare them with.
+    if (time >= alertStart.getTime() - 4 * 60_000) {
+      lines.push(`node_load1{instance="fresh-1:9100",job="node"} ${broken ? 9 : 1} ${time}`);
+      lines.push(`pg_replication_lag_seconds{device="db-1",job="postgres"} ${broken ? 30 : 0} ${time}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -43,8 +43,9 @@ function describeFindings(alertName: string, entities: number, ranking: RootCaus
   // Series without enough baseline (a new service, a gap in collection) cannot be judged; say so.
   const unjudged = ranking.seriesWithoutHistory;
   if (ranking.comparedSeries === 0 && unjudged > 0) {
-    const historyNeeded = (minimumBaselinePoints * windows.stepSeconds) / 60;
-    return `${alertName}: inconclusive — too little history to judge: ${unjudged} series found, none with the ${historyNeeded} minutes before the alert needed to tell a change from normal (${entitiesExamined}; new metrics, or a gap in collection).`;
+    const minutesNeeded = (minimumBaselinePoints * windows.stepSeconds) / 60;
+    const baselineHours = (windows.baseline.end.getTime() - windows.baseline.start.getTime()) / 3_600_000;
+    return `${alertName}: inconclusive — too little history to judge: ${unjudged} series found, none with the ${minutesNeeded} minutes of data in the ${Math.round(baselineHours)} hours before the alert needed to tell a change from normal (${entitiesExamined}; new metrics, or a gap in collection).`;
   }
   const examined = `${entitiesExamined}, ${ranking.comparedSeries} series compared${unjudged ? `, ${unjudged} with too little history` : ''}`;
   const [first] = ranking.hypotheses;

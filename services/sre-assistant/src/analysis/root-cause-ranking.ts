@@ -25,7 +25,7 @@ interface Signal {
   kind: FaultKind;
   /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
   strength: number;
-  /** How closely it moved with the symptom (0–1); null when there was no symptom to compare with. */
+  /** How closely it moved with the symptom (0–1); null without a symptom or enough shared points to compare. */
   coherence: number | null;
 }
 
@@ -66,9 +66,10 @@ const propagatingKinds: ReadonlySet<FaultKind> = new Set(['latency', 'errors', '
 const explainedDiscount = 0.5;
 const explainingShare = 0.5;
 // A cause moves with the symptom it causes: a change that began long before the alert, or wanders
-// on its own (a memory drift, a deploy elsewhere, a gap in a recording), is likelier coincidence.
-// A series' strength is its deviation × (1 − w + w × |correlation with the symptom|). It orders
-// the candidates only; whether one stands out is still judged on the deviations alone.
+// on its own (a memory drift, a deploy elsewhere, a gap in collection), is likelier coincidence.
+// A series' strength is its deviation × (1 − w + w × |correlation with the symptom|). Strengths
+// order the candidates; the verdict is the first candidate's change score, from its unweighted
+// deviations, so the weighing picks who comes first but not how much it must have changed.
 const coherenceWeight = 0.7;
 // Below this change score nothing stands out. It takes two changed metric families at ~11 spreads, three at ~4,
 // or one alone at ~150. Set on the development data's windows without a fault, whose strongest
@@ -81,9 +82,8 @@ const hypothesesKept = 5;
  * Ranks the examined entities as root causes of the alert: scores each series' sustained robust
  * deviation, weighs it by how closely the series moved with the alert's symptom, combines each
  * entity's strongest metrics, discounts callers whose symptoms a changed dependency explains,
- * and says "inconclusive" when nothing stands out. Work is linear
- * in the number of series; ties go to the alerting entity, then by name, so the same data always
- * gives the same answer.
+ * and says "inconclusive" when nothing stands out. Work is linear in the number of series; ties
+ * go to the alerting entity, then by name, so the same data always gives the same answer.
  */
 export function rankRootCauses(series: readonly CollectedSeries[], entities: readonly Entity[], windows: AnalysisWindows): RootCauseRanking {
   const signalsByEntity = new Map<string, Map<string, Signal>>(entities.map((entity) => [entity.name, new Map()]));
@@ -114,7 +114,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     for (const byFamily of signalsByEntity.values()) {
       for (const signal of byFamily.values()) {
         signal.coherence = coherence(signal.series.points);
-        signal.strength = signal.change.score * (1 - coherenceWeight + coherenceWeight * signal.coherence);
+        if (signal.coherence !== null) signal.strength = signal.change.score * (1 - coherenceWeight + coherenceWeight * signal.coherence);
       }
     }
   }
@@ -157,9 +157,10 @@ const combined = (scores: readonly number[]) =>
     .reduce((sum, score) => sum + Math.log1p(score), 0);
 
 /**
- * The alert's symptom as the metrics show it: the alerting entity's most changed latency, errors
- * or traffic series (an SLI alert is about one of those). None when the alerting entity has no
- * such change, and then no series is weighed by it.
+ * The alert's symptom as the metrics show it: the alerting entities' most changed latency, errors
+ * or traffic series (an SLI alert is about one of those); when several entities alert, one series
+ * stands for them all. None when no alerting entity has such a change, and then no series is
+ * weighed by it.
  */
 function symptomOf(entities: readonly Entity[], signalsByEntity: ReadonlyMap<string, ReadonlyMap<string, Signal>>): Symptom | null {
   let symptom: Symptom | null = null;
@@ -167,10 +168,16 @@ function symptomOf(entities: readonly Entity[], signalsByEntity: ReadonlyMap<str
     if (entity.relation !== 'alerting') continue;
     for (const signal of signalsByEntity.get(entity.name)!.values()) {
       if (!propagatingKinds.has(signal.kind) || signal.change.score < changedDeviation) continue;
-      if (!symptom || signal.change.score > symptom.signal.change.score) symptom = { signal, entity: entity.name };
+      if (!symptom || outranks(signal, entity.name, symptom)) symptom = { signal, entity: entity.name };
     }
   }
   return symptom;
+}
+
+/** Stronger change first; ties by entity, then metric, so the same data always picks the same symptom. */
+function outranks(signal: Signal, entity: string, current: Symptom): boolean {
+  const order = signal.change.score - current.signal.change.score || current.entity.localeCompare(entity) || current.signal.metric.localeCompare(signal.metric);
+  return order > 0;
 }
 
 /**

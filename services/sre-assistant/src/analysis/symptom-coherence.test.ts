@@ -32,16 +32,22 @@ describe('coherenceWith', () => {
   });
 
   it('only looks at the stretch around the alert: hours of agreement before it do not count', () => {
-    // In step with the symptom's wobble for hours, flat once the symptom jumps.
-    const agreedBefore = series((minute) => (minute < -22 ? 50 * noise(minute) : 7));
-    expect(coherence(agreedBefore)).toBe(0);
+    // In step with the symptom's wobble for hours, then wandering on its own once the stretch begins.
+    const wobble = (minute: number) => 0.1 + 0.002 * noise(minute);
+    const agreedBefore = series((minute) => (minute < -22 ? wobble(minute) : 0.1 + 0.002 * noise(minute * 3 + 5)));
+    const withWobble = coherenceWith(series(wobble), windows);
+    expect(withWobble(series(wobble))).toBeCloseTo(1, 6);
+    expect(withWobble(agreedBefore)).toBeLessThan(0.4);
   });
 
-  it('is 0 without enough shared, finite points, and never NaN', () => {
-    expect(coherence(series((minute) => (minute >= 2 ? minute : Number.NaN)))).toBe(0);
+  it('is 0 for a flat series and null without enough shared finite points; never NaN', () => {
     expect(coherence(series(() => 4))).toBe(0);
+    expect(coherence(series((minute) => (minute >= 2 ? minute : Number.NaN)))).toBeNull();
     expect(coherence(series((minute) => (minute >= -1 ? Number.POSITIVE_INFINITY : 1)))).toBe(0);
-    expect(coherence(series((minute) => (minute >= -1 ? 1e300 : -1e300)))).toBe(0);
-    expect(coherenceWith([], windows)(symptom)).toBe(0);
+    expect(coherenceWith([], windows)(symptom)).toBeNull();
+  });
+
+  it('does not overflow on values near the float limits', () => {
+    expect(coherence(series((minute) => (minute >= -1 ? 1e300 : -1e300)))).toBeGreaterThan(0.95);
   });
 });

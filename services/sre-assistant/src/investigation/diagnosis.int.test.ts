@@ -75,6 +75,8 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     expect(others).toEqual([]);
     expect(analysis).toMatchObject({ status: 'completed', engine: 'deterministic-v2', verdict: 'likely_cause', kind: 'alert-diagnosis', error: null });
     expect(analysis!.summary).toMatch(/^HighLatency: most likely db-1 \(traffic, confidence 0\.\d+\): pg_stat_activity_count on db-1 rose from a median of 2[01] to 40[01] /);
+    // db-1's replication lag began four minutes ago: counted, not judged.
+    expect(analysis!.summary).toMatch(/2 entities examined, \d+ series compared, 1 with too little history\.$/);
 
     const [top] = analysis!.hypotheses;
     expect(top).toMatchObject({ rank: 1, entity: 'db-1', deviceId: inventory[1]!.id, metric: 'pg_stat_activity_count', direction: 'up', kind: 'traffic' });
@@ -108,7 +110,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
         status: 'ok',
         detail: '1 series',
       },
-      { source: 'victoriametrics', description: 'levels of db-1', query: '{device=~"db-1", __name__!~".*(_total|_bucket|_created)"}', status: 'ok', detail: '2 series' },
+      { source: 'victoriametrics', description: 'levels of db-1', query: '{device=~"db-1", __name__!~".*(_total|_bucket|_created)"}', status: 'ok', detail: '3 series' },
       // pg_stat_activity_count matches the counter pattern; it goes down, so it is examined as a level.
       { source: 'victoriametrics', description: 'counter rates of db-1', query: expect.stringMatching(/^rate\(\{device=~"db-1"/), status: 'ok', detail: '1 series' },
     ]);
@@ -133,7 +135,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     const [analysis] = await analysisOf(taskId);
     expect(analysis).toMatchObject({ status: 'completed', verdict: 'inconclusive', hypotheses: [] });
     expect(analysis!.summary).toBe(
-      'HighLoad: inconclusive — too little history to judge: 1 series found, none with the 10 minutes before the alert needed to tell a change from normal (1 entity examined; new metrics, or a gap in collection).',
+      'HighLoad: inconclusive — too little history to judge: 1 series found, none with the 10 minutes of data in the 3 hours before the alert needed to tell a change from normal (1 entity examined; new metrics, or a gap in collection).',
     );
   });
 
