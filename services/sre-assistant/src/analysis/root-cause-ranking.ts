@@ -23,8 +23,6 @@ interface Signal {
   change: SeriesChange;
   metric: string;
   kind: FaultKind;
-  /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
-  strength: number;
   /** How closely it moved with the symptom (0–1); null without a symptom or enough shared points to compare. */
   coherence: number | null;
 }
@@ -105,7 +103,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     if (change.score >= changedDeviation) changedSeries += 1;
     const byFamily = signalsByEntity.get(candidate.entity.name)!;
     const family = metricFamilyOf(metric);
-    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind, strength: change.score, coherence: null });
+    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind, coherence: null });
   }
 
   const symptom = symptomOf(entities, signalsByEntity);
@@ -114,15 +112,14 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     for (const byFamily of signalsByEntity.values()) {
       for (const signal of byFamily.values()) {
         signal.coherence = coherence(signal.series.points);
-        if (signal.coherence !== null) signal.strength = signal.change.score * (1 - coherenceWeight + coherenceWeight * signal.coherence);
       }
     }
   }
 
   const candidates: Candidate[] = entities.map((entity) => {
-    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => b.strength - a.strength || a.metric.localeCompare(b.metric));
+    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => strengthOf(b) - strengthOf(a) || a.metric.localeCompare(b.metric));
     const changed = signals.filter((signal) => signal.change.score >= changedDeviation);
-    return { entity, signals, score: combined(signals.map((signal) => signal.strength)), changeScore: combined(changed.map((signal) => signal.change.score)) };
+    return { entity, signals, score: combined(signals.map(strengthOf)), changeScore: combined(changed.map((signal) => signal.change.score)) };
   });
   const raw = new Map(candidates.map((candidate) => [candidate.entity.name, candidate.score]));
   const dependenciesOf = transitiveDependencies(entities);
@@ -148,6 +145,9 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total), symptom));
   return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory };
 }
+
+/** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
+const strengthOf = ({ change, coherence }: Signal) => (coherence === null ? change.score : change.score * (1 - coherenceWeight + coherenceWeight * coherence));
 
 /** An entity's few strongest scores, each on a log scale, summed. */
 const combined = (scores: readonly number[]) =>
