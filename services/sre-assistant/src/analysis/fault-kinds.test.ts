@@ -28,9 +28,18 @@ describe('harmfulDirection', () => {
     ['success_rate_percent', 'down'],
     ['availability_average', 'down'],
     ['http_request_duration_seconds_count', 'either'],
-    ['cpu_usage_ratio', 'either'],
+    ['cpu_usage_ratio', 'up'],
+    ['node_load1', 'up'],
+    ['node_cpu_idle_ratio', 'down'],
+    ['memory_usage_bytes', 'either'],
+    ['network_transmit_bytes', 'either'],
     ['requests_sum', 'either'],
   ])('%s hurts when it goes %s', (metric, direction) => {
     expect(harmfulDirection(metric)).toBe(direction);
+  });
+
+  it("reads an idle CPU share from the series' labels", () => {
+    expect(harmfulDirection('node_cpu_seconds_total', 'cpu', { mode: 'idle', cpu: '0' })).toBe('down');
+    expect(harmfulDirection('node_cpu_seconds_total', 'cpu', { mode: 'user', cpu: '0' })).toBe('up');
   });
 });

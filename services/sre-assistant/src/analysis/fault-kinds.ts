@@ -20,18 +20,23 @@ export function faultKindOf(metricName: string): FaultKind {
 }
 
 /**
- * Which way a metric moves when something is wrong: latency up, errors up, success down. A series
- * moving the other way is getting better, which is no symptom of a fault (a service that fails
- * fast answers sooner; one that lost its traffic is idle). Resources and traffic can hurt either
- * way, and so can a latency counter's `_sum` or `_count`, whose rates measure load, not delay.
+ * Which way a metric moves when something is wrong: latency up, errors up, success down, CPU up.
+ * A series moving the other way is getting better or idler, which is no symptom of a fault: a
+ * service that fails fast answers sooner, and one whose CPU falls has lost work to something else
+ * (an idle CPU share, `mode="idle"`, is the mirror image and hurts going down). Memory, disk,
+ * network and traffic can hurt either way (a restart frees memory, a stalled link moves fewer
+ * bytes, lost requests are the symptom), and so can a latency counter's `_sum` or `_count`, whose
+ * rates measure load, not delay.
  */
-export function harmfulDirection(metricName: string, kind: FaultKind = faultKindOf(metricName)): 'up' | 'down' | 'either' {
+export function harmfulDirection(metricName: string, kind: FaultKind = faultKindOf(metricName), labels: Readonly<Record<string, string>> = {}): 'up' | 'down' | 'either' {
   const name = metricName.toLowerCase();
   switch (kind) {
     case 'latency':
       return /_(sum|count|total|bucket)$/.test(name) ? 'either' : 'up';
     case 'errors':
       return /success|availab/.test(name) ? 'down' : 'up';
+    case 'cpu':
+      return /idle/.test(name) || Object.values(labels).includes('idle') ? 'down' : 'up';
     default:
       return 'either';
   }

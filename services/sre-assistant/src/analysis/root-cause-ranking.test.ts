@@ -96,11 +96,13 @@ describe('rankRootCauses', () => {
     expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog', 'payment']);
   });
 
-  it('does not blame an entity for getting better: latency that fell, success that rose', () => {
+  it('does not blame an entity for getting better or idler: latency that fell, success that rose, CPU that fell', () => {
     const ranking = rankRootCauses(
       [
         series(payment, 'request_latency_seconds', 0.05, -0.04),
         series(payment, 'success_ratio', 0.9, 0.09),
+        series(payment, 'cpu_usage_ratio', 0.3, -0.25),
+        series(payment, 'node_cpu_seconds_total', 0.7, 0.25, { mode: 'idle' }),
         series(catalog, 'request_latency_seconds', 0.05, 0.5),
         series(catalog, 'cpu_usage_ratio', 0.3, 0.6),
       ],
@@ -110,8 +112,18 @@ describe('rankRootCauses', () => {
     expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog']);
     expect(ranking.changedSeries).toBe(2);
     // The same moves the harmful way make payment a cause.
-    const worse = rankRootCauses([series(payment, 'request_latency_seconds', 0.05, 0.04), series(payment, 'success_ratio', 0.9, -0.09)], entities, windows);
+    const worse = rankRootCauses(
+      [
+        series(payment, 'request_latency_seconds', 0.05, 0.04),
+        series(payment, 'success_ratio', 0.9, -0.09),
+        series(payment, 'cpu_usage_ratio', 0.3, 0.25),
+        series(payment, 'node_cpu_seconds_total', 0.7, -0.25, { mode: 'idle' }),
+      ],
+      entities,
+      windows,
+    );
     expect(worse.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment']);
+    expect(worse.changedSeries).toBe(4);
   });
 
   it('lets a metric that moved a little order the candidates without making any stand out', () => {

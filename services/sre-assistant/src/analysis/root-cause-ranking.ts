@@ -98,7 +98,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
     if (change.score < supportingDeviation) continue;
     const metric = candidate.labels.__name__ ?? '(unnamed series)';
     const kind = faultKindOf(metric);
-    const harmful = harmfulDirection(metric, kind);
+    const harmful = harmfulDirection(metric, kind, candidate.labels);
     if (harmful !== 'either' && harmful !== change.direction) continue;
     if (change.score >= changedDeviation) changedSeries += 1;
     const byFamily = signalsByEntity.get(candidate.entity.name)!;
