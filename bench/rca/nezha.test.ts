@@ -70,7 +70,7 @@ describe('readNezha on a synthetic day', () => {
     expect(findSeries({ __name__: 'pod_client_latency_p90_seconds', service: 'storefront' })).toHaveLength(1);
   });
 
-  it('reads the SLI table under the lower-cased service name', () => {
+  it('reads the SLI table under the service it measures, matching the name in any case', () => {
     const sli = findSeries({ service: planted.sliService }).filter((series) => series.labels.pod === undefined);
     expect(sli.map((series) => series.labels).sort((left, right) => left.__name__!.localeCompare(right.__name__!))).toEqual(
       ['latency_p50_seconds', 'latency_p90_seconds', 'latency_p95_seconds', 'latency_p99_seconds', 'success_rate_percent'].map((name) => ({
@@ -179,6 +179,32 @@ describe('readNezha on variations of the layout', () => {
     const group = (await readNezha(directory)).groups.get(planted.date)!;
     const clientCalls = group.series.filter((series) => series.labels.side === 'client').map((series) => `${series.labels.caller}->${series.labels.service}`);
     expect(clientCalls.sort()).toEqual(['checkout->billing', 'storefront->catalog', 'storefront->checkout', 'storefront_catalog->checkout']);
+  });
+
+  const renameSli = async (directory: string, name: string) => {
+    const file = path.join(directory, planted.date, 'metric', 'front_service.csv');
+    await writeFile(file, (await readFile(file, 'utf8')).replaceAll(',Storefront,', `,${name},`));
+  };
+
+  it('makes an SLI that names no pod a component in front of the services, calling the entry points', async () => {
+    const directory = await copyOfSynthetic('sli-in-front');
+    await renameSli(directory, 'Edge');
+    const group = (await readNezha(directory)).groups.get(planted.date)!;
+    // Only the storefront has no caller with metrics (the load generator has none).
+    expect(group.graph.calls.filter((call) => call.from === 'Edge')).toEqual([{ from: 'Edge', to: 'storefront' }]);
+    expect(group.graph.calls.filter((call) => call.from !== 'Edge')).toEqual(dataset.groups.get(planted.date)!.graph.calls);
+    expect(group.graph.services).toEqual(planted.services);
+    const sli = group.series.filter((series) => series.labels.service === 'Edge').map((series) => series.labels.__name__).sort();
+    expect(sli).toEqual(['latency_p50_seconds', 'latency_p90_seconds', 'latency_p95_seconds', 'latency_p99_seconds', 'success_rate_percent']);
+  });
+
+  it('reads a day without dependency.csv: no calls, and an SLI in front calls every service', async () => {
+    const directory = await copyOfSynthetic('no-call-graph');
+    await rm(path.join(directory, planted.date, 'metric', 'dependency.csv'));
+    expect((await readNezha(directory)).groups.get(planted.date)!.graph.calls).toEqual([]);
+    await renameSli(directory, 'Edge');
+    const { graph } = (await readNezha(directory)).groups.get(planted.date)!;
+    expect(graph.calls).toEqual(planted.services.map((to) => ({ from: 'Edge', to })));
   });
 
   it('refuses a dataset with two root-cause files, and a directory with no days', async () => {

@@ -192,7 +192,8 @@ async function readDay(directory: string, date: string): Promise<Day> {
 
   const [podTables, dependencyTable, frontTable, clientTable, serverTable, faults] = await Promise.all([
     Promise.all(podFiles.map((name) => readTable(path.join(metricDirectory, name)))),
-    readTable(path.join(metricDirectory, 'dependency.csv')),
+    // Without a call graph every service is still examined: the SLI then calls them all (callsFromSli).
+    readTableIfPresent(path.join(metricDirectory, 'dependency.csv')),
     readTable(path.join(metricDirectory, 'front_service.csv')),
     // Call latencies are not part of every export of the format; without them there are no call series.
     readTableIfPresent(path.join(metricDirectory, 'source_50.csv')),
@@ -202,11 +203,12 @@ async function readDay(directory: string, date: string): Promise<Day> {
 
   const podSeries = podTables.flatMap(podMetricSeries);
   const services = [...new Set(podSeries.map((series) => series.labels.service!))].sort();
-  const dependencies = dependencyRows(dependencyTable);
+  const dependencies = dependencyTable ? dependencyRows(dependencyTable) : [];
   const withMetrics = new Set(services);
-  const calls = uniqueCalls(dependencies.filter((call) => withMetrics.has(call.from) && withMetrics.has(call.to) && call.from !== call.to));
+  const podCalls = dependencies.filter((call) => withMetrics.has(call.from) && withMetrics.has(call.to) && call.from !== call.to);
 
-  const sli = frontServiceSeries(frontTable);
+  const sli = frontServiceSeries(frontTable, services);
+  const calls = uniqueCalls([...podCalls, ...callsFromSli(sli.service, services, podCalls)]);
   const knownNames = new Set([...services, ...dependencies.flatMap((call) => [call.from, call.to])]);
   const callSeries = [
     ...(clientTable ? callLatencySeries(clientTable, 'client', knownNames) : []),
@@ -254,13 +256,23 @@ function podMetricSeries(table: Table): DatasetSeries[] {
   });
 }
 
-function frontServiceSeries(table: Table): { service: string; series: DatasetSeries[]; latency: DatasetSeries; successRate: DatasetSeries } {
+/**
+ * The SLI table's series, labelled with the service it measures: the service with pod metrics of
+ * that name in any case (Online Boutique's `Frontend` is its `frontend` pod), else the name as
+ * written, which then stands for a component in front of the services (Nezha's Train Ticket days
+ * also write `Frontend`, and no pod has that name).
+ */
+function frontServiceSeries(
+  table: Table,
+  services: readonly string[],
+): { service: string; series: DatasetSeries[]; latency: DatasetSeries; successRate: DatasetSeries } {
   const serviceColumn = requireColumn(table, 'ServiceName');
-  const names = new Set(table.rows.map((row) => (row[serviceColumn] ?? '').toLowerCase()));
-  const [service, ...others] = names;
-  if (service === undefined || others.length > 0) {
-    throw new Error(`${table.file}: expected one ServiceName, found ${names.size === 0 ? 'none' : [...names].join(', ')}`);
+  const names = new Map(table.rows.map((row) => [(row[serviceColumn] ?? '').toLowerCase(), row[serviceColumn] ?? '']));
+  const [written, ...others] = names.values();
+  if (written === undefined || others.length > 0) {
+    throw new Error(`${table.file}: expected one ServiceName, found ${names.size === 0 ? 'none' : [...names.values()].join(', ')}`);
   }
+  const service = services.find((name) => name.toLowerCase() === written.toLowerCase()) ?? written;
   const columns = metricColumns(table.header).map((column) => ({ ...column, labels: { ...column.labels, service } }));
   const series = wideTableSeries(table, columns);
   const seriesNamed = (prefix: string, description: string): DatasetSeries => {
@@ -269,6 +281,19 @@ function frontServiceSeries(table: Table): { service: string; series: DatasetSer
     return found;
   };
   return { service, series, latency: seriesNamed('latency_p90', 'p90 latency'), successRate: seriesNamed('success_rate', 'success rate') };
+}
+
+/**
+ * An SLI measured in front of the services is a component that calls the system's entry points:
+ * the services no other service calls, or every service when that leaves none (no known calls, or
+ * only cycles). Its alert's diagnosis then reaches the whole graph, as a production inventory
+ * that registers the user-facing endpoint would have it.
+ */
+function callsFromSli(sliService: string, services: readonly string[], calls: ReadonlyArray<{ from: string; to: string }>): Array<{ from: string; to: string }> {
+  if (services.includes(sliService)) return [];
+  const called = new Set(calls.map((call) => call.to));
+  const entryPoints = services.filter((service) => !called.has(service));
+  return (entryPoints.length > 0 ? entryPoints : services).map((to) => ({ from: sliService, to }));
 }
 
 // source_50 / destination_50 name each column `<caller>_<callee>`; service names may themselves

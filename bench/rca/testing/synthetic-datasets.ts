@@ -16,7 +16,7 @@ export interface PlantedNezhaFault {
 
 export interface SyntheticNezha {
   date: string;
-  /** The user-facing service that front_service.csv measures (lower-cased, as the reader reports it). */
+  /** The user-facing service that front_service.csv measures, as the pod files name it. */
   sliService: string;
   services: string[];
   calls: Array<{ from: string; to: string }>;
@@ -115,7 +115,7 @@ export async function writeSyntheticNezha(directory: string): Promise<SyntheticN
     return [
       goTime(sampleTime(index), index),
       String(sampleTime(index)),
-      // Capitalised as in the real files; the reader lower-cases it.
+      // Capitalised as in the real files; the reader matches it to the storefront's pods.
       'Storefront',
       format(failing ? 80 : 99.8 + 0.2 * wobble(index, 91)),
       format(p90 * 0.4),
