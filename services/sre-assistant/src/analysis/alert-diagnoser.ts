@@ -2,7 +2,7 @@ import type { AnalysisHypothesis, AnalysisVerdict, EvidenceRecord } from '@sre/d
 import type { EvidenceCollector } from './evidence-collector';
 import { rankRootCauses, type RootCauseRanking } from './root-cause-ranking';
 import { minimumBaselinePoints } from './series-change';
-import { analysisWindows, type AnalysisWindows } from './windows';
+import { analysisWindows } from './windows';
 
 /** What the diagnoser needs of the alert: who it is about and when it began. */
 export interface AlertUnderDiagnosis {
@@ -29,7 +29,7 @@ export function createAlertDiagnoser(dependencies: { collector: EvidenceCollecto
       const collection = await collector.collect(alert.labels, windows, signal);
       const ranking = rankRootCauses(collection.series, collection.entities, windows);
       const missing = collection.records.filter((record) => record.status === 'missing');
-      const findings = describeFindings(alert.labels.alertname ?? 'The alert', collection.entities.length, ranking, windows);
+      const findings = describeFindings(alert.labels.alertname ?? 'The alert', collection.entities.length, ranking) + describeEarlierStart(ranking, alert.startsAt);
       const gaps = missing.length ? ` Evidence missing: ${missing.map((record) => `${record.description} (${record.detail})`).join('; ')}.` : '';
       return { status: missing.length ? 'partial' : 'completed', verdict: ranking.verdict, summary: findings + gaps, hypotheses: ranking.hypotheses, evidence: collection.records };
     },
@@ -37,7 +37,8 @@ export function createAlertDiagnoser(dependencies: { collector: EvidenceCollecto
 }
 
 /** One sentence on what the ranking found, or why it could not find anything. */
-function describeFindings(alertName: string, entities: number, ranking: RootCauseRanking, windows: AnalysisWindows): string {
+function describeFindings(alertName: string, entities: number, ranking: RootCauseRanking): string {
+  const { windows } = ranking;
   if (entities === 0) return `${alertName}: its labels name no device, instance, host or service to examine.`;
   const entitiesExamined = `${entities} entit${entities === 1 ? 'y' : 'ies'} examined`;
   // Series without enough baseline (a new service, a gap in collection) cannot be judged; say so.
@@ -53,6 +54,14 @@ function describeFindings(alertName: string, entities: number, ranking: RootCaus
     return `${alertName}: most likely ${first.entity} (${first.kind}, confidence ${first.confidence}): ${first.statement}. ${examined}.`;
   }
   return `${alertName}: inconclusive — nothing stands out from normal around the alert's start (${examined}, ${ranking.changedSeries} changed${first ? `; the strongest change, on ${first.entity}, is weak` : ''}).`;
+}
+
+/** When the alert's symptom began before the alert (a rule's `for:` clause), say so: the windows were moved back to it. */
+function describeEarlierStart(ranking: RootCauseRanking, alertStart: Date): string {
+  if (!ranking.symptomBefore) return '';
+  const { entity, metric, began } = ranking.symptomBefore;
+  const minutes = Math.round((alertStart.getTime() - began.getTime()) / 60_000);
+  return ` ${metric} on ${entity} was already off normal from ${began.toISOString().slice(11, 16)} UTC, ${minutes} min before the alert; the analysis starts there.`;
 }
 
 export type AlertDiagnoser = ReturnType<typeof createAlertDiagnoser>;

@@ -26,6 +26,14 @@ function series(owner: Entity, metric: string, level: number, shift = 0, labels:
   return { entity: owner, query: `{__name__="${metric}", service="${owner.name}"}`, kind: 'gauge', labels: allLabels, points };
 }
 
+/** Like `series`, but the shift lasts only until `until` minutes after the alert: a change already over. */
+function passing(owner: Entity, metric: string, level: number, shift: number, from: number, until: number): CollectedSeries {
+  const whole = series(owner, metric, level, shift, {}, from);
+  const overAt = (alertStart.getTime() + until * 60_000) / 1000;
+  return { ...whole, points: whole.points.map(([seconds, value]) => [seconds, seconds >= overAt ? value - shift : value]) };
+}
+const minutesBeforeAlert = (count: number) => new Date(alertStart.getTime() - count * 60_000);
+
 const calm = entities.flatMap((owner) => [series(owner, 'cpu_usage_ratio', 0.3), series(owner, 'request_latency_seconds', 0.05), series(owner, 'requests_per_second', 100)]);
 
 describe('rankRootCauses', () => {
@@ -155,6 +163,29 @@ describe('rankRootCauses', () => {
     // Without the symptom to compare with, the larger change comes first.
     const withoutSymptom = rankRootCauses(candidates.slice(1), entities, windows);
     expect(withoutSymptom.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog', 'payment']);
+  });
+
+  it('judges from when the symptom began when the alert came later (a rule’s for:), and finds a cause already over', () => {
+    // The frontend's latency rose 12 minutes before the alert and stayed up; payment's CPU and latency were high from 13 to 5 minutes before it.
+    const candidates = [
+      series(frontend, 'request_latency_seconds', 0.05, 0.5, {}, -12),
+      passing(payment, 'cpu_usage_ratio', 0.3, 0.6, -13, -5),
+      passing(payment, 'request_latency_seconds', 0.05, 0.5, -13, -5),
+    ];
+    const ranking = rankRootCauses(candidates, entities, windows);
+    expect(ranking.symptomBefore).toEqual({ entity: 'frontend', metric: 'request_latency_seconds', began: minutesBeforeAlert(12) });
+    expect(ranking.windows.anomaly).toEqual({ start: minutesBeforeAlert(14), end: windows.anomaly.end });
+    expect(ranking.verdict).toBe('likely_cause');
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment', 'frontend']);
+    expect(ranking.hypotheses[0]).toMatchObject({ onset: minutesBeforeAlert(13).toISOString() });
+  });
+
+  it('keeps the alert’s windows when its symptom began inside them', () => {
+    const passed = [passing(payment, 'cpu_usage_ratio', 0.3, 0.6, -13, -5), passing(payment, 'request_latency_seconds', 0.05, 0.5, -13, -5)];
+    const ranking = rankRootCauses([series(frontend, 'request_latency_seconds', 0.05, 0.5), ...passed], entities, windows);
+    expect(ranking).toMatchObject({ symptomBefore: null, windows });
+    // payment was back to normal before the window: not what this alert is about.
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['frontend']);
   });
 
   it('breaks ties by the alerting entity, then by name', () => {

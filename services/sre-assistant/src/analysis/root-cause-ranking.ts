@@ -4,7 +4,8 @@ import type { CollectedSeries } from './evidence-collector';
 import { faultKindOf, harmfulDirection } from './fault-kinds';
 import { hasBaseline, seriesChange, type SeriesChange } from './series-change';
 import { coherenceWith } from './symptom-coherence';
-import type { AnalysisWindows } from './windows';
+import { symptomOnset } from './symptom-onset';
+import { anchoredAt, type AnalysisWindows } from './windows';
 
 export interface RootCauseRanking {
   verdict: AnalysisVerdict;
@@ -16,6 +17,10 @@ export interface RootCauseRanking {
   changedSeries: number;
   /** Series too new (or with too large a gap) before the alert to know their normal: not judged. */
   seriesWithoutHistory: number;
+  /** The windows the series were judged in: the alert's, or moved back to when its symptom began. */
+  windows: AnalysisWindows;
+  /** The alert's symptom when it was already off normal before the alert's window, and since when. */
+  symptomBefore: { entity: string; metric: string; began: Date } | null;
 }
 
 interface Signal {
@@ -80,33 +85,20 @@ const hypothesesKept = 5;
  * Ranks the examined entities as root causes of the alert: scores each series' sustained robust
  * deviation, weighs it by how closely the series moved with the alert's symptom, combines each
  * entity's strongest metrics, discounts callers whose symptoms a changed dependency explains,
- * and says "inconclusive" when nothing stands out. Work is linear in the number of series; ties
- * go to the alerting entity, then by name, so the same data always gives the same answer.
+ * and says "inconclusive" when nothing stands out. When the symptom was already off normal before
+ * the alert's window (an alerting rule's `for:` delays the alert), everything is judged again from
+ * when it began. Work is linear in the number of series (twice at most); ties go to the alerting
+ * entity, then by name, so the same data always gives the same answer.
  */
-export function rankRootCauses(series: readonly CollectedSeries[], entities: readonly Entity[], windows: AnalysisWindows): RootCauseRanking {
-  const signalsByEntity = new Map<string, Map<string, Signal>>(entities.map((entity) => [entity.name, new Map()]));
-  let comparedSeries = 0;
-  let changedSeries = 0;
-  let seriesWithoutHistory = 0;
-  for (const candidate of series) {
-    const change = seriesChange(candidate.points, windows);
-    if (!change) {
-      if (!hasBaseline(candidate.points, windows)) seriesWithoutHistory += 1;
-      continue;
-    }
-    comparedSeries += 1;
-    if (change.score < supportingDeviation) continue;
-    const metric = candidate.labels.__name__ ?? '(unnamed series)';
-    const kind = faultKindOf(metric);
-    const harmful = harmfulDirection(metric, kind, candidate.labels);
-    if (harmful !== 'either' && harmful !== change.direction) continue;
-    if (change.score >= changedDeviation) changedSeries += 1;
-    const byFamily = signalsByEntity.get(candidate.entity.name)!;
-    const family = metricFamilyOf(metric);
-    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind, coherence: null });
-  }
+export function rankRootCauses(series: readonly CollectedSeries[], entities: readonly Entity[], alertWindows: AnalysisWindows): RootCauseRanking {
+  // The alert's start says where to look, not when the change began.
+  const atAlert = judge(series, entities, alertWindows);
+  const alerted = atAlert.symptom;
+  const began = alerted ? symptomOnset(alerted.signal.series.points, alerted.signal.change.direction, alertWindows) : null;
+  const symptomBefore = alerted && began ? { entity: alerted.entity, metric: alerted.signal.metric, began } : null;
+  const windows = symptomBefore ? anchoredAt(alertWindows, symptomBefore.began) : alertWindows;
+  const { signalsByEntity, symptom, comparedSeries, changedSeries, seriesWithoutHistory } = symptomBefore ? judge(series, entities, windows) : atAlert;
 
-  const symptom = symptomOf(entities, signalsByEntity);
   if (symptom) {
     const coherence = coherenceWith(symptom.signal.series.points, windows);
     for (const byFamily of signalsByEntity.values()) {
@@ -143,7 +135,33 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const total = ranked.reduce((sum, candidate) => sum + candidate.score, 0);
   const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
   const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total), symptom));
-  return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory };
+  return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, windows, symptomBefore };
+}
+
+/** Each entity's changed and supporting signals, best per metric family, and the alert's symptom among them. */
+function judge(series: readonly CollectedSeries[], entities: readonly Entity[], windows: AnalysisWindows) {
+  const signalsByEntity = new Map<string, Map<string, Signal>>(entities.map((entity) => [entity.name, new Map()]));
+  let comparedSeries = 0;
+  let changedSeries = 0;
+  let seriesWithoutHistory = 0;
+  for (const candidate of series) {
+    const change = seriesChange(candidate.points, windows);
+    if (!change) {
+      if (!hasBaseline(candidate.points, windows)) seriesWithoutHistory += 1;
+      continue;
+    }
+    comparedSeries += 1;
+    if (change.score < supportingDeviation) continue;
+    const metric = candidate.labels.__name__ ?? '(unnamed series)';
+    const kind = faultKindOf(metric);
+    const harmful = harmfulDirection(metric, kind, candidate.labels);
+    if (harmful !== 'either' && harmful !== change.direction) continue;
+    if (change.score >= changedDeviation) changedSeries += 1;
+    const byFamily = signalsByEntity.get(candidate.entity.name)!;
+    const family = metricFamilyOf(metric);
+    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind, coherence: null });
+  }
+  return { signalsByEntity, symptom: symptomOf(entities, signalsByEntity), comparedSeries, changedSeries, seriesWithoutHistory };
 }
 
 /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analysisWindows } from './windows';
+import { analysisWindows, anchoredAt } from './windows';
 
 const start = new Date('2026-03-01T03:00:00Z');
 const minutes = (count: number) => count * 60_000;
@@ -19,5 +19,21 @@ describe('analysisWindows', () => {
 
   it('never ends the anomaly window before the alert started, whatever the clock says', () => {
     expect(analysisWindows(start, new Date(start.getTime() - minutes(5))).anomaly.end).toEqual(start);
+  });
+});
+
+describe('anchoredAt', () => {
+  const windows = analysisWindows(start, new Date(start.getTime() + minutes(4)));
+
+  it('moves the anomaly window back to two minutes before the change began, the baseline ending a step before it', () => {
+    const anchored = anchoredAt(windows, new Date('2026-03-01T02:48:00Z'));
+    expect(anchored.anomaly).toEqual({ start: new Date('2026-03-01T02:46:00Z'), end: windows.anomaly.end });
+    // The baseline keeps its start: the data already fetched covers both windows.
+    expect(anchored.baseline).toEqual({ start: windows.baseline.start, end: new Date('2026-03-01T02:45:00Z') });
+    expect(anchored.stepSeconds).toBe(60);
+  });
+
+  it('never moves the anomaly window later', () => {
+    expect(anchoredAt(windows, new Date('2026-03-01T03:00:30Z'))).toEqual(windows);
   });
 });

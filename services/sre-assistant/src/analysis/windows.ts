@@ -10,8 +10,9 @@ export interface AnalysisWindows {
   stepSeconds: number;
 }
 
-// An alert's startsAt is when its condition first held, so the change began a little earlier
-// (scrape interval, evaluation interval, a `for:` clause) — the anomaly window starts before it.
+// An alert's startsAt is when it began firing (Prometheus and vmalert send the time its `for:`
+// clause was met), so the change began earlier: by a scrape and an evaluation interval at least,
+// which the lead covers. A longer `for:` shows in the data and moves the windows (anchoredAt).
 // The baseline ends where the anomaly window begins, so the change never counts as normal, and
 // spans hours: long enough that a metric's usual bursts are part of "normal" and that an earlier
 // incident inside it is outvoted by the median.
@@ -30,5 +31,19 @@ export function analysisWindows(alertStart: Date, now: Date): AnalysisWindows {
     baseline: { start: new Date(anomalyStart.getTime() - baselineMs), end: new Date(anomalyStart.getTime() - stepSeconds * 1000) },
     anomaly: { start: anomalyStart, end: anomalyEnd },
     stepSeconds,
+  };
+}
+
+/**
+ * The same windows with the anomaly moved back to just before `changeBegan` (when the symptom
+ * turned out to have begun earlier than the alert said). The baseline keeps its start, so no more
+ * data is needed, and ends where the anomaly now begins.
+ */
+export function anchoredAt(windows: AnalysisWindows, changeBegan: Date): AnalysisWindows {
+  const anomalyStart = new Date(Math.min(windows.anomaly.start.getTime(), changeBegan.getTime() - anomalyLeadMs));
+  return {
+    baseline: { start: windows.baseline.start, end: new Date(anomalyStart.getTime() - windows.stepSeconds * 1000) },
+    anomaly: { start: anomalyStart, end: windows.anomaly.end },
+    stepSeconds: windows.stepSeconds,
   };
 }

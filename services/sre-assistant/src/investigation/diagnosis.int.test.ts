@@ -139,6 +139,18 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     );
   });
 
+  it('judges from when the symptom began when the alert came later, and says so', async () => {
+    const taskId = await diagnose(await insertAlert({ alertname: 'SlowRequests', instance: 'late-1:9100' }));
+    await waitForEnd(assistant.database.db, taskId);
+    const [analysis] = await analysisOf(taskId);
+    expect(analysis!.summary).toMatch(/ http_request_duration_seconds on instance=late-1:9100 was already off normal from \d\d:\d\d UTC, 1[12] min before the alert; the analysis starts there\.$/);
+    const [first] = analysis!.hypotheses;
+    expect(first).toMatchObject({ entity: 'instance=late-1:9100' });
+    // The change is dated when it began, not when the alert fired.
+    expect(alertStart.getTime() - Date.parse(first!.onset!)).toBeGreaterThanOrEqual(11 * 60_000);
+    expect(first!.evidence!.anomaly!.start).toBe(new Date(Date.parse(first!.onset!) - 2 * 60_000).toISOString());
+  });
+
   it('uses the alert labels alone, as partial, when the inventory cannot be reached', async () => {
     const offline = createTaskWorker({
       db: assistant.database.db,
