@@ -31,7 +31,7 @@ export interface EvidenceCollectorDependencies {
   inventory: Pick<ControlPlaneClient, 'listDevices' | 'getDevice'> | undefined;
   /** Series kept per query; more are reported as truncated. */
   maxSeriesPerQuery?: number;
-  /** Entities examined at most: the alerting devices first, then their dependencies breadth first. */
+  /** Entities examined at most (default 100): the alerting devices first, then their dependencies breadth first. */
   maxEntities?: number;
 }
 
@@ -51,7 +51,7 @@ const maxDependencyDepth = 6;
  * their levels and one for their counters' rates.
  */
 export function createEvidenceCollector(dependencies: EvidenceCollectorDependencies) {
-  const { metrics, inventory, maxSeriesPerQuery = 5_000, maxEntities = 50 } = dependencies;
+  const { metrics, inventory, maxSeriesPerQuery = 5_000, maxEntities = 100 } = dependencies;
 
   async function findEntities(alertLabels: Record<string, string>, records: EvidenceRecord[], signal: AbortSignal): Promise<Entity[]> {
     if (!inventory) {
@@ -65,7 +65,7 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
       const detail =
         named.length === 0
           ? 'no device matches the alert labels'
-          : `matched ${named.map((device) => device.name).join(', ')}; ${reached.length} devices examined with their dependencies (${requests} device requests)${truncated ? `, stopped at ${maxEntities}` : ''}`;
+          : `matched ${named.map((device) => device.name).join(', ')}; ${counted(reached.length, 'device')} examined with their dependencies (${counted(requests, 'device request')})${truncated ? `, stopped at ${maxEntities}` : ''}`;
       records.push({ source: 'control-plane', description: 'device inventory and dependencies', query: 'GET /api/v1/devices', status: named.length ? 'ok' : 'no_data', detail });
       return resolveEntities(alertLabels, reached, new Set(named.map((device) => device.id)));
     } catch (error) {
@@ -164,4 +164,5 @@ async function withOneRetry<T>(call: () => Promise<T>, signal: AbortSignal): Pro
   }
 }
 
+const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -13,6 +13,7 @@ import type { TaskQueue } from '../tasks/task-queue';
 import { createAlertDiagnoser } from '../analysis/alert-diagnoser';
 import { createTaskWorker, type TaskWorker } from './task-worker.service';
 import { createEvidenceCollector } from '../analysis/evidence-collector';
+import { analysisWindows } from '../analysis/windows';
 
 const log = createLogger('sre-assistant', 'silent');
 async function waitForEnd(db: Kysely<Database>, taskId: string, timeoutMs = 20_000) {
@@ -149,6 +150,18 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     // The change is dated when it began, not when the alert fired.
     expect(alertStart.getTime() - Date.parse(first!.onset!)).toBeGreaterThanOrEqual(11 * 60_000);
     expect(first!.evidence!.anomaly!.start).toBe(new Date(Date.parse(first!.onset!) - 2 * 60_000).toISOString());
+  });
+
+  it('examines at most the configured number of devices, the alerting ones first, and says where it stopped', async () => {
+    const collector = createEvidenceCollector({
+      metrics: createVictoriaMetricsClient({ url: victoriaMetrics.url }),
+      inventory: createControlPlaneClient(controlPlaneClientOptions(assistant.issuer.issuer, controlPlane.url)),
+      maxEntities: 1,
+    });
+    const windows = analysisWindows(alertStart, new Date());
+    const { entities, records } = await collector.collect({ alertname: 'HighLatency', instance: 'web-1:9100' }, windows, AbortSignal.timeout(10_000));
+    expect(entities.map((entity) => entity.name)).toEqual(['web-1']);
+    expect(records[0]).toMatchObject({ source: 'control-plane', status: 'ok', detail: 'matched web-1; 1 device examined with their dependencies (1 device request), stopped at 1' });
   });
 
   it('uses the alert labels alone, as partial, when the inventory cannot be reached', async () => {
