@@ -17,7 +17,7 @@ export interface SeriesChange {
 // Fewer baseline points than this (minutes, at the analysis step) say too little about normal.
 export const minimumBaselinePoints = 10;
 // A point this many spreads from normal counts as changed when finding the onset.
-const onsetDeviation = 3;
+export const onsetDeviation = 3;
 
 /** Whether the baseline window holds enough of the series to say what its normal is. */
 export const hasBaseline = (points: ReadonlyArray<readonly [seconds: number, value: number]>, windows: AnalysisWindows) =>

@@ -1,11 +1,10 @@
 import { robustBaseline, robustDeviation } from './robust-statistics';
+import { onsetDeviation } from './series-change';
 import { valuesIn } from './statistics';
 import type { AnalysisWindows } from './windows';
 
 type Points = ReadonlyArray<readonly [seconds: number, value: number]>;
 
-// Deviations from which a point of the symptom counts as already changed (as for a change's onset).
-const onsetDeviation = 3;
 // How far back a symptom's beginning is looked for: longer than the usual `for:` clauses.
 const maximumLookBackMs = 30 * 60_000;
 
@@ -20,7 +19,8 @@ const maximumLookBackMs = 30 * 60_000;
 export function symptomOnset(points: Points, direction: 'up' | 'down', windows: AnalysisWindows): Date | null {
   // Normal is what came before the stretch searched, which may be the symptom itself.
   const lookBackStart = new Date(windows.anomaly.start.getTime() - maximumLookBackMs);
-  const normal = robustBaseline(valuesIn(points, { start: windows.baseline.start, end: lookBackStart }).map(([, value]) => value));
+  const beforeLookBack = { start: windows.baseline.start, end: new Date(lookBackStart.getTime() - windows.stepSeconds * 1000) };
+  const normal = robustBaseline(valuesIn(points, beforeLookBack).map(([, value]) => value));
   if (!normal) return null;
   const changed = (value: number) => (direction === 'up' ? value > normal.median : value < normal.median) && robustDeviation(value, normal) >= onsetDeviation;
   const stretch = valuesIn(points, { start: lookBackStart, end: windows.baseline.end });
