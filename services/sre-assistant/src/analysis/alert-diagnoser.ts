@@ -59,9 +59,10 @@ function describeFindings(alertName: string, entities: number, ranking: RootCaus
 /** When the alert's symptom began before the alert (a rule's `for:` clause), say so: the windows were moved back to it. */
 function describeEarlierStart(ranking: RootCauseRanking, alertStart: Date): string {
   if (!ranking.symptomBefore) return '';
-  const { entity, metric, began } = ranking.symptomBefore;
+  const { entity, metric, began, capped } = ranking.symptomBefore;
   const minutes = Math.round((alertStart.getTime() - began.getTime()) / 60_000);
-  return ` ${metric} on ${entity} was already off normal from ${began.toISOString().slice(11, 16)} UTC, ${minutes} min before the alert; the analysis starts there.`;
+  const since = capped ? `${began.toISOString().slice(11, 16)} UTC or earlier, at least ${minutes} min` : `${began.toISOString().slice(11, 16)} UTC, ${minutes} min`;
+  return ` ${metric} on ${entity} was already off normal from ${since} before the alert; the analysis starts there.`;
 }
 
 export type AlertDiagnoser = ReturnType<typeof createAlertDiagnoser>;

@@ -31,6 +31,8 @@ describe('harmfulDirection', () => {
     ['cpu_usage_ratio', 'up'],
     ['node_load1', 'up'],
     ['node_cpu_idle_ratio', 'down'],
+    ['container_spec_cpu_quota', 'either'],
+    ['node_cpu_scaling_frequency_hertz', 'either'],
     ['memory_usage_bytes', 'either'],
     ['network_transmit_bytes', 'either'],
     ['requests_sum', 'either'],
@@ -41,5 +43,7 @@ describe('harmfulDirection', () => {
   it("reads an idle CPU share from the series' labels", () => {
     expect(harmfulDirection('node_cpu_seconds_total', 'cpu', { mode: 'idle', cpu: '0' })).toBe('down');
     expect(harmfulDirection('node_cpu_seconds_total', 'cpu', { mode: 'user', cpu: '0' })).toBe('up');
+    // Only the mode says so: a label that happens to read "idle" says nothing about the CPU.
+    expect(harmfulDirection('node_cpu_seconds_total', 'cpu', { mode: 'user', pool: 'idle' })).toBe('up');
   });
 });

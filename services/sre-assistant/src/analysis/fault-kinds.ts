@@ -23,10 +23,10 @@ export function faultKindOf(metricName: string): FaultKind {
  * Which way a metric moves when something is wrong: latency up, errors up, success down, CPU up.
  * A series moving the other way is getting better or idler, which is no symptom of a fault: a
  * service that fails fast answers sooner, and one whose CPU falls has lost work to something else
- * (an idle CPU share, `mode="idle"`, is the mirror image and hurts going down). Memory, disk,
- * network and traffic can hurt either way (a restart frees memory, a stalled link moves fewer
- * bytes, lost requests are the symptom), and so can a latency counter's `_sum` or `_count`, whose
- * rates measure load, not delay.
+ * (an idle CPU share, `mode="idle"`, is the mirror image and hurts going down; a quota, limit or
+ * clock frequency of the CPU hurts either way). Memory, disk, network and traffic can hurt either
+ * way (a restart frees memory, a stalled link moves fewer bytes, lost requests are the symptom),
+ * and so can a latency counter's `_sum` or `_count`, whose rates measure load, not delay.
  */
 export function harmfulDirection(metricName: string, kind: FaultKind = faultKindOf(metricName), labels: Readonly<Record<string, string>> = {}): 'up' | 'down' | 'either' {
   const name = metricName.toLowerCase();
@@ -36,7 +36,9 @@ export function harmfulDirection(metricName: string, kind: FaultKind = faultKind
     case 'errors':
       return /success|availab/.test(name) ? 'down' : 'up';
     case 'cpu':
-      return /idle/.test(name) || Object.values(labels).includes('idle') ? 'down' : 'up';
+      // What the CPU may use (a quota, a limit, a clock frequency) hurts when it falls.
+      if (/quota|limit|shares|freq/.test(name)) return 'either';
+      return /idle/.test(name) || labels.mode === 'idle' ? 'down' : 'up';
     default:
       return 'either';
   }

@@ -173,11 +173,25 @@ describe('rankRootCauses', () => {
       passing(payment, 'request_latency_seconds', 0.05, 0.5, -13, -5),
     ];
     const ranking = rankRootCauses(candidates, entities, windows);
-    expect(ranking.symptomBefore).toEqual({ entity: 'frontend', metric: 'request_latency_seconds', began: minutesBeforeAlert(12) });
+    expect(ranking.symptomBefore).toEqual({ entity: 'frontend', metric: 'request_latency_seconds', began: minutesBeforeAlert(12), capped: false });
     expect(ranking.windows.anomaly).toEqual({ start: minutesBeforeAlert(14), end: windows.anomaly.end });
     expect(ranking.verdict).toBe('likely_cause');
     expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment', 'frontend']);
     expect(ranking.hypotheses[0]).toMatchObject({ onset: minutesBeforeAlert(13).toISOString() });
+  });
+
+  it('keeps the symptom it found at the alert when it judges again from the symptom’s beginning', () => {
+    // The frontend's errors burst from 12 to 4 minutes before the alert, larger than its latency, which rose with them and stayed.
+    const candidates = [
+      series(frontend, 'request_latency_seconds', 0.05, 0.5, {}, -12),
+      passing(frontend, 'request_errors_per_second', 1, 50, -12, -4),
+      series(payment, 'cpu_usage_ratio', 0.3, 0.6, {}, -12),
+      series(payment, 'request_latency_seconds', 0.05, 0.5, {}, -12),
+    ];
+    const ranking = rankRootCauses(candidates, entities, windows);
+    expect(ranking.symptomBefore).toMatchObject({ entity: 'frontend', metric: 'request_latency_seconds' });
+    expect(ranking.hypotheses[0]!.entity).toBe('payment');
+    expect(ranking.hypotheses[0]!.statement).toMatch(/, correlation [\d.]+ with request_latency_seconds on frontend around the alert/);
   });
 
   it('keeps the alert’s windows when its symptom began inside them', () => {

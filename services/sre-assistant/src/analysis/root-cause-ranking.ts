@@ -4,7 +4,7 @@ import type { CollectedSeries } from './evidence-collector';
 import { faultKindOf, harmfulDirection } from './fault-kinds';
 import { hasBaseline, seriesChange, type SeriesChange } from './series-change';
 import { coherenceWith } from './symptom-coherence';
-import { symptomOnset } from './symptom-onset';
+import { symptomOnset, type SymptomOnset } from './symptom-onset';
 import { anchoredAt, type AnalysisWindows } from './windows';
 
 export interface RootCauseRanking {
@@ -20,7 +20,7 @@ export interface RootCauseRanking {
   /** The windows the series were judged in: the alert's, or moved back to when its symptom began. */
   windows: AnalysisWindows;
   /** The alert's symptom when it was already off normal before the alert's window, and since when. */
-  symptomBefore: { entity: string; metric: string; began: Date } | null;
+  symptomBefore: ({ entity: string; metric: string } & SymptomOnset) | null;
 }
 
 interface Signal {
@@ -93,11 +93,12 @@ const hypothesesKept = 5;
 export function rankRootCauses(series: readonly CollectedSeries[], entities: readonly Entity[], alertWindows: AnalysisWindows): RootCauseRanking {
   // The alert's start says where to look, not when the change began.
   const atAlert = judge(series, entities, alertWindows);
-  const alerted = atAlert.symptom;
-  const began = alerted ? symptomOnset(alerted.signal.series.points, alerted.signal.change.direction, alertWindows) : null;
-  const symptomBefore = alerted && began ? { entity: alerted.entity, metric: alerted.signal.metric, began } : null;
+  // The symptom stays the one found at the alert: judged again, a shorter baseline could pick another.
+  const { symptom } = atAlert;
+  const onset = symptom ? symptomOnset(symptom.signal.series.points, symptom.signal.change.direction, alertWindows) : null;
+  const symptomBefore = symptom && onset ? { entity: symptom.entity, metric: symptom.signal.metric, ...onset } : null;
   const windows = symptomBefore ? anchoredAt(alertWindows, symptomBefore.began) : alertWindows;
-  const { signalsByEntity, symptom, comparedSeries, changedSeries, seriesWithoutHistory } = symptomBefore ? judge(series, entities, windows) : atAlert;
+  const { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory } = symptomBefore ? judge(series, entities, windows) : atAlert;
 
   if (symptom) {
     const coherence = coherenceWith(symptom.signal.series.points, windows);
@@ -138,7 +139,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, windows, symptomBefore };
 }
 
-/** Each entity's changed and supporting signals, best per metric family, and the alert's symptom among them. */
+/** Each entity's changed and supporting signals in these windows, best per metric family, and the alert's symptom among them. */
 function judge(series: readonly CollectedSeries[], entities: readonly Entity[], windows: AnalysisWindows) {
   const signalsByEntity = new Map<string, Map<string, Signal>>(entities.map((entity) => [entity.name, new Map()]));
   let comparedSeries = 0;
@@ -234,7 +235,7 @@ function hypothesisOf(candidate: Candidate, rank: number, confidence: number, sy
   const { change } = top;
   const moved = change.direction === 'up' ? 'rose' : 'fell';
   const withSymptom =
-    symptom && top !== symptom.signal && top.coherence !== null ? `, correlation ${round(top.coherence)} with ${symptom.signal.metric} on ${symptom.entity} around the alert` : '';
+    symptom && top.series !== symptom.signal.series && top.coherence !== null ? `, correlation ${round(top.coherence)} with ${symptom.signal.metric} on ${symptom.entity} around the alert` : '';
   const also = others.length ? `; ${others.length} other metric${others.length > 1 ? 's' : ''} changed with it (${others.slice(0, 2).map((signal) => signal.metric).join(', ')}${others.length > 2 ? ', …' : ''})` : '';
   return {
     rank,

@@ -1,5 +1,5 @@
 import { robustBaseline, robustDeviation } from './robust-statistics';
-import { onsetDeviation } from './series-change';
+import { minimumBaselinePoints, onsetDeviation, stepsPerSample } from './series-change';
 import { valuesIn } from './statistics';
 import type { AnalysisWindows } from './windows';
 
@@ -8,23 +8,33 @@ type Points = ReadonlyArray<readonly [seconds: number, value: number]>;
 // How far back a symptom's beginning is looked for: longer than the usual `for:` clauses.
 const maximumLookBackMs = 30 * 60_000;
 
+export interface SymptomOnset {
+  began: Date;
+  /** The walk stopped at the look-back limit: the symptom may have begun earlier still. */
+  capped: boolean;
+}
+
 /**
  * When the alert's symptom began, if it was already under way before the anomaly window: an alert
  * is sent when it starts firing, after its rule's `for:` clause (Prometheus and vmalert both send
  * that time as startsAt), and the rule is unknown here. Walks back from the window's start while
- * the symptom stays at least three spreads on the side it moved to from its normal, the baseline
- * before those 30 minutes, and no further than them. Null when the point just before the window
- * is normal.
+ * the symptom stays at least three spreads from its normal on the side it moved to, at most 30
+ * minutes. Normal is the baseline before those 30 minutes, so a symptom much older than that
+ * (about 45 minutes, when it fills a tenth of the baseline) has spoiled its own normal and is not
+ * followed. Null when the symptom was normal just before the window, or off normal for a single
+ * sample only (a change must hold, as in `seriesChange`), or when its normal is too short to know.
  */
-export function symptomOnset(points: Points, direction: 'up' | 'down', windows: AnalysisWindows): Date | null {
-  // Normal is what came before the stretch searched, which may be the symptom itself.
+export function symptomOnset(points: Points, direction: 'up' | 'down', windows: AnalysisWindows): SymptomOnset | null {
   const lookBackStart = new Date(windows.anomaly.start.getTime() - maximumLookBackMs);
   const beforeLookBack = { start: windows.baseline.start, end: new Date(lookBackStart.getTime() - windows.stepSeconds * 1000) };
-  const normal = robustBaseline(valuesIn(points, beforeLookBack).map(([, value]) => value));
-  if (!normal) return null;
+  const normalValues = valuesIn(points, beforeLookBack).map(([, value]) => value);
+  const normal = robustBaseline(normalValues);
+  if (!normal || normal.samples < minimumBaselinePoints) return null;
   const changed = (value: number) => (direction === 'up' ? value > normal.median : value < normal.median) && robustDeviation(value, normal) >= onsetDeviation;
   const stretch = valuesIn(points, { start: lookBackStart, end: windows.baseline.end });
-  let onset: number | null = null;
-  for (let index = stretch.length - 1; index >= 0 && changed(stretch[index]![1]); index -= 1) onset = stretch[index]![0];
-  return onset === null ? null : new Date(onset * 1000);
+  let first = stretch.length;
+  while (first > 0 && changed(stretch[first - 1]![1])) first -= 1;
+  const run = stretch.length - first;
+  if (run === 0 || run < stepsPerSample(normalValues) + 1) return null;
+  return { began: new Date(stretch[first]![0] * 1000), capped: first === 0 };
 }

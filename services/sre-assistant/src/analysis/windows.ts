@@ -36,8 +36,8 @@ export function analysisWindows(alertStart: Date, now: Date): AnalysisWindows {
 
 /**
  * The same windows with the anomaly moved back to just before `changeBegan` (when the symptom
- * turned out to have begun earlier than the alert said). The baseline keeps its start, so no more
- * data is needed, and ends where the anomaly now begins.
+ * turned out to have begun earlier than the alert said), never later. The baseline keeps its
+ * start, so no more data is needed, and ends a step before the anomaly now begins.
  */
 export function anchoredAt(windows: AnalysisWindows, changeBegan: Date): AnalysisWindows {
   const anomalyStart = new Date(Math.min(windows.anomaly.start.getTime(), changeBegan.getTime() - anomalyLeadMs));
