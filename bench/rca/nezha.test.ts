@@ -207,6 +207,34 @@ describe('readNezha on variations of the layout', () => {
     expect(graph.calls).toEqual(planted.services.map((to) => ({ from: 'Edge', to })));
   });
 
+  it('follows dependency.csv where it names what the SLI calls', async () => {
+    const directory = await copyOfSynthetic('sli-calls-named');
+    await renameSli(directory, 'Edge');
+    const file = path.join(directory, planted.date, 'metric', 'dependency.csv');
+    await writeFile(file, `${await readFile(file, 'utf8')}Edge,catalog,1\nEdge,10.0.0.5,1\n`);
+    const { graph } = (await readNezha(directory)).groups.get(planted.date)!;
+    expect(graph.calls.filter((call) => call.from === 'Edge')).toEqual([{ from: 'Edge', to: 'catalog' }]);
+  });
+
+  it('lets an SLI in front reach a cycle that no entry point calls', async () => {
+    const directory = await copyOfSynthetic('sli-and-cycle');
+    await renameSli(directory, 'Edge');
+    // storefront calls catalog; checkout and billing only call each other.
+    const rows = ['Source,Target,Weight', 'storefront,catalog,1', 'checkout,billing,1', 'billing,checkout,1'];
+    await writeFile(path.join(directory, planted.date, 'metric', 'dependency.csv'), `${rows.join('\n')}\n`);
+    const { graph } = (await readNezha(directory)).groups.get(planted.date)!;
+    expect(graph.calls.filter((call) => call.from === 'Edge')).toEqual([
+      { from: 'Edge', to: 'billing' },
+      { from: 'Edge', to: 'storefront' },
+    ]);
+  });
+
+  it('refuses an SLI table without a service name', async () => {
+    const directory = await copyOfSynthetic('sli-unnamed');
+    await renameSli(directory, '');
+    await expect(readNezha(directory)).rejects.toThrow(/front_service\.csv: expected one ServiceName, found ""/);
+  });
+
   it('refuses a dataset with two root-cause files, and a directory with no days', async () => {
     const directory = await copyOfSynthetic('two-root-causes');
     await writeFile(path.join(directory, 'root_cause_other.json'), '{}');

@@ -208,7 +208,7 @@ async function readDay(directory: string, date: string): Promise<Day> {
   const podCalls = dependencies.filter((call) => withMetrics.has(call.from) && withMetrics.has(call.to) && call.from !== call.to);
 
   const sli = frontServiceSeries(frontTable, services);
-  const calls = uniqueCalls([...podCalls, ...callsFromSli(sli.service, services, podCalls)]);
+  const calls = uniqueCalls([...podCalls, ...callsFromSli(sli.service, services, dependencies)]);
   const knownNames = new Set([...services, ...dependencies.flatMap((call) => [call.from, call.to])]);
   const callSeries = [
     ...(clientTable ? callLatencySeries(clientTable, 'client', knownNames) : []),
@@ -269,8 +269,8 @@ function frontServiceSeries(
   const serviceColumn = requireColumn(table, 'ServiceName');
   const names = new Map(table.rows.map((row) => [(row[serviceColumn] ?? '').toLowerCase(), row[serviceColumn] ?? '']));
   const [written, ...others] = names.values();
-  if (written === undefined || others.length > 0) {
-    throw new Error(`${table.file}: expected one ServiceName, found ${names.size === 0 ? 'none' : [...names.values()].join(', ')}`);
+  if (!written || others.length > 0) {
+    throw new Error(`${table.file}: expected one ServiceName, found ${names.size === 0 ? 'none' : [...names.values()].map((name) => JSON.stringify(name)).join(', ')}`);
   }
   const service = services.find((name) => name.toLowerCase() === written.toLowerCase()) ?? written;
   const columns = metricColumns(table.header).map((column) => ({ ...column, labels: { ...column.labels, service } }));
@@ -283,17 +283,42 @@ function frontServiceSeries(
   return { service, series, latency: seriesNamed('latency_p90', 'p90 latency'), successRate: seriesNamed('success_rate', 'success rate') };
 }
 
+type Call = { from: string; to: string };
+
 /**
- * An SLI measured in front of the services is a component that calls the system's entry points:
- * the services no other service calls, or every service when that leaves none (no known calls, or
- * only cycles). Its alert's diagnosis then reaches the whole graph, as a production inventory
- * that registers the user-facing endpoint would have it.
+ * An SLI measured in front of the services is a component that calls them: the services
+ * dependency.csv says it calls, if any; else the system's entry points, the services no other
+ * service calls, plus one service of each group that only calls itself round (a cycle nothing
+ * outside calls); with no known calls at all, every service. Its alert's diagnosis then reaches
+ * the whole graph, as a production inventory that registers the user-facing endpoint would.
  */
-function callsFromSli(sliService: string, services: readonly string[], calls: ReadonlyArray<{ from: string; to: string }>): Array<{ from: string; to: string }> {
+function callsFromSli(sliService: string, services: readonly string[], dependencies: readonly Call[]): Call[] {
   if (services.includes(sliService)) return [];
+  const known = new Set(services);
+  const named = dependencies.filter((call) => call.from === sliService && known.has(call.to)).map((call) => call.to);
+  if (named.length > 0) return named.map((to) => ({ from: sliService, to }));
+  const calls = dependencies.filter((call) => known.has(call.from) && known.has(call.to) && call.from !== call.to);
+  const callees = new Map<string, string[]>(services.map((service) => [service, []]));
+  for (const call of calls) callees.get(call.from)!.push(call.to);
   const called = new Set(calls.map((call) => call.to));
+  const reached = new Set<string>();
+  const reach = (start: string) => {
+    for (const pending = [start]; pending.length > 0; ) {
+      const next = pending.pop()!;
+      if (reached.has(next)) continue;
+      reached.add(next);
+      pending.push(...callees.get(next)!);
+    }
+  };
   const entryPoints = services.filter((service) => !called.has(service));
-  return (entryPoints.length > 0 ? entryPoints : services).map((to) => ({ from: sliService, to }));
+  entryPoints.forEach(reach);
+  // Services (in name order) that no entry point reaches: a cycle nothing outside it calls.
+  for (const service of services) {
+    if (reached.has(service)) continue;
+    entryPoints.push(service);
+    reach(service);
+  }
+  return entryPoints.map((to) => ({ from: sliService, to }));
 }
 
 // source_50 / destination_50 name each column `<caller>_<callee>`; service names may themselves
