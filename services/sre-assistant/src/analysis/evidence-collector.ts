@@ -29,7 +29,7 @@ export interface EvidenceCollectorDependencies {
   metrics: VictoriaMetricsClient | undefined;
   /** Undefined when the assistant cannot call the control plane: entities come from labels alone. */
   inventory: Pick<ControlPlaneClient, 'listDevices' | 'getDevice'> | undefined;
-  /** Series kept per query; more are reported as truncated. */
+  /** Series kept per query, those of the entities nearest the alert first; more are reported. */
   maxSeriesPerQuery?: number;
   /** Entities examined at most (default 100): the alerting devices first, then their dependencies breadth first. */
   maxEntities?: number;
@@ -89,17 +89,22 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
     return { reached: [...reached.values()], requests, truncated: frontier.length > 0 && reached.size >= maxEntities };
   }
 
-  async function query(query: string, description: string, windows: AnalysisWindows, signal: AbortSignal) {
+  /** One query's series, those of the entities nearest the alert first (`nearness`: lower is nearer) when there are too many. */
+  async function query(query: string, description: string, windows: AnalysisWindows, nearness: (labels: Record<string, string>) => number, signal: AbortSignal) {
     if (!metrics) {
       const record: EvidenceRecord = { source: 'victoriametrics', description, query, status: 'missing', detail: 'VictoriaMetrics is not configured (VM_URL)' };
       return { series: [], record };
     }
     const range = { start: windows.baseline.start, end: windows.anomaly.end, stepSeconds: windows.stepSeconds };
     try {
-      const result = await withOneRetry(() => metrics.queryRange(query, range, { maxSeries: maxSeriesPerQuery, signal }), signal);
-      const detail = result.truncated ? `more than ${maxSeriesPerQuery} series matched; the first ${maxSeriesPerQuery} were examined` : `${result.series.length} series`;
+      const result = await withOneRetry(() => metrics.queryRange(query, range, { maxSeries: Number.POSITIVE_INFINITY, signal }), signal);
+      const kept = nearestFirst(result.series, nearness, maxSeriesPerQuery);
+      const detail =
+        kept.length < result.series.length
+          ? `${result.series.length} series matched, more than ${maxSeriesPerQuery}: those of the entities nearest the alert were examined`
+          : `${result.series.length} series`;
       const record: EvidenceRecord = { source: 'victoriametrics', description, query, status: result.series.length ? 'ok' : 'no_data', detail };
-      return { series: result.series, record };
+      return { series: kept, record };
     } catch (error) {
       const record: EvidenceRecord = { source: 'victoriametrics', description, query, status: 'missing', detail: messageOf(error) };
       return { series: [], record };
@@ -111,9 +116,12 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
     const byValue = new Map(entities.map((entity) => [entity.selector[label]!, entity]));
     const matcher = anyOf(label, [...byValue.keys()]);
     const names = entities.map((entity) => entity.name).join(', ');
+    // Entities come alerting first, then dependencies breadth first: their order is their nearness.
+    const position = new Map(entities.map((entity, index) => [entity.selector[label]!, index]));
+    const nearness = (labels: Record<string, string>) => position.get(labels[label] ?? '') ?? entities.length;
     const [levels, rates] = await Promise.all([
-      query(levelsQuery(matcher), `levels of ${names}`, windows, signal),
-      query(ratesQuery(matcher), `counter rates of ${names}`, windows, signal),
+      query(levelsQuery(matcher), `levels of ${names}`, windows, nearness, signal),
+      query(ratesQuery(matcher), `counter rates of ${names}`, windows, nearness, signal),
     ]);
     const gaugesNamedLikeCounters = new Set<string>();
     const series: CollectedSeries[] = [];
@@ -152,6 +160,16 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
 }
 
 export type EvidenceCollector = ReturnType<typeof createEvidenceCollector>;
+
+/**
+ * At most `max` series, the nearest first (a stable sort keeps the store's order among equals).
+ * VictoriaMetrics returns series in no order that matters here, so cutting its list would drop the
+ * alerting entity's series as readily as those of a dependency five hops away.
+ */
+export function nearestFirst<T extends { labels: Record<string, string> }>(series: readonly T[], nearness: (labels: Record<string, string>) => number, max: number): T[] {
+  if (series.length <= max) return [...series];
+  return [...series].sort((a, b) => nearness(a.labels) - nearness(b.labels)).slice(0, max);
+}
 
 // A blip (a restart, a dropped connection) should not cost the evidence; a second failure does.
 async function withOneRetry<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
