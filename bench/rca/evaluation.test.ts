@@ -36,4 +36,9 @@ describe('evaluate', () => {
     expect(evaluation.perCase.find((entry) => entry.id === 'n1')!.truth).toBeNull();
     expect(evaluation.latencyMs).toEqual({ p50: 100, p95: 100, max: 100 });
   });
+
+  it('scores the confidence as a probability over faults and windows without a fault, leaving failures out', () => {
+    // f1, f2 and f4 rank the truth first at 0.6: 0.4² each; n1 and n2 have no cause to find: 0.6² each.
+    expect(evaluation.brierScore).toBeCloseTo((3 * 0.4 ** 2 + 2 * 0.6 ** 2) / 5, 10);
+  });
 });

@@ -37,6 +37,12 @@ export interface Evaluation {
   inconclusiveOnFaults: number | null;
   /** Assistant only: AC@1 among the answers in each confidence band, to show whether confidence means what it says. */
   calibration: Array<{ band: string; cases: number; meanConfidence: number; ac1: number }>;
+  /**
+   * Assistant only: the first hypothesis' confidence read as the probability that it names the
+   * root cause, (confidence − 1 if it does, else 0)² averaged over every case with a hypothesis,
+   * windows without a fault included (where none does). 0 is perfect; always saying 0.5 scores 0.25.
+   */
+  brierScore: number | null;
   latencyMs: { p50: number | null; p95: number | null; max: number | null };
   vmQueriesPerDiagnosis: { mean: number | null; max: number | null };
   perCase: Array<CaseRun & { truth: CaseTruth | null }>;
@@ -78,6 +84,7 @@ export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, run
   const latencies = runs.flatMap((run) => (run.latencyMs === null ? [] : [run.latencyMs])).sort((a, b) => a - b);
   const queries = runs.flatMap((run) => (run.vmQueries === null ? [] : [run.vmQueries]));
   const answered = faults.filter((run) => run.verdict !== null && run.confidence !== null);
+  const confident = [...faults, ...normals].filter((run) => !run.error && run.confidence !== null);
   const bands: Array<[string, number, number]> = [['0–0.25', 0, 0.25], ['0.25–0.5', 0.25, 0.5], ['0.5–0.75', 0.5, 0.75], ['0.75–1', 0.75, 1.01]];
   return {
     dataset,
@@ -109,6 +116,7 @@ export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, run
         ac1: mean(members.map((run) => Number(run.ranking[0] === data.truths.get(run.id)!.service))),
       };
     }),
+    brierScore: confident.length ? mean(confident.map((run) => (run.confidence! - Number(run.kind === 'fault' && run.ranking[0] === data.truths.get(run.id)?.service)) ** 2)) : null,
     latencyMs: { p50: latencies.length ? percentile(latencies, 0.5) : null, p95: latencies.length ? percentile(latencies, 0.95) : null, max: latencies.at(-1) ?? null },
     vmQueriesPerDiagnosis: { mean: queries.length ? mean(queries) : null, max: queries.length ? Math.max(...queries) : null },
     perCase: runs.map((run) => ({ ...run, truth: data.truths.get(run.id) ?? null })),

@@ -1,4 +1,5 @@
 import type { AnalysisHypothesis, AnalysisVerdict, FaultKind, SupportingSignal } from '@sre/db';
+import { confidencesOf } from './confidence';
 import type { Entity } from './entities';
 import type { CollectedSeries } from './evidence-collector';
 import { faultKindOf, harmfulDirection } from './fault-kinds';
@@ -133,9 +134,9 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
         Number(b.entity.relation === 'alerting') - Number(a.entity.relation === 'alerting') ||
         a.entity.name.localeCompare(b.entity.name),
     );
-  const total = ranked.reduce((sum, candidate) => sum + candidate.score, 0);
+  const confidences = confidencesOf(ranked.map((candidate) => candidate.score), conclusiveScore);
   const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
-  const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidenceOf(candidate.score, total), symptom));
+  const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidences[index]!, symptom));
   return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, windows, symptomBefore };
 }
 
@@ -219,15 +220,6 @@ function transitiveDependencies(entities: readonly Entity[]): (name: string) => 
     memo.set(name, reached);
     return reached;
   };
-}
-
-/**
- * The share of all change that this entity carries, tempered by how strong its change is:
- * a lone weak candidate is not a sure one.
- */
-function confidenceOf(score: number, total: number): number {
-  const strength = 1 - Math.exp(-score / conclusiveScore);
-  return round(total === 0 ? 0 : (score / total) * strength);
 }
 
 function hypothesisOf(candidate: Candidate, rank: number, confidence: number, symptom: Symptom | null): AnalysisHypothesis {
