@@ -208,7 +208,7 @@ async function readDay(directory: string, date: string): Promise<Day> {
   const podCalls = dependencies.filter((call) => withMetrics.has(call.from) && withMetrics.has(call.to) && call.from !== call.to);
 
   const sli = frontServiceSeries(frontTable, services);
-  const calls = uniqueCalls([...podCalls, ...callsFromSli(sli.service, services, dependencies)]);
+  const calls = uniqueCalls([...podCalls, ...callsFromSli(sli.service, services, dependencies, podCalls)]);
   const knownNames = new Set([...services, ...dependencies.flatMap((call) => [call.from, call.to])]);
   const callSeries = [
     ...(clientTable ? callLatencySeries(clientTable, 'client', knownNames) : []),
@@ -287,17 +287,15 @@ type Call = { from: string; to: string };
 
 /**
  * An SLI measured in front of the services is a component that calls them: the services
- * dependency.csv says it calls, if any; else the system's entry points, the services no other
+ * dependency.csv says it calls, if any; else, from the `calls` between services, the system's entry points, the services no other
  * service calls, plus one service of each group that only calls itself round (a cycle nothing
  * outside calls); with no known calls at all, every service. Its alert's diagnosis then reaches
  * the whole graph, as a production inventory that registers the user-facing endpoint would.
  */
-function callsFromSli(sliService: string, services: readonly string[], dependencies: readonly Call[]): Call[] {
+function callsFromSli(sliService: string, services: readonly string[], dependencies: readonly Call[], calls: readonly Call[]): Call[] {
   if (services.includes(sliService)) return [];
-  const known = new Set(services);
-  const named = dependencies.filter((call) => call.from === sliService && known.has(call.to)).map((call) => call.to);
+  const named = dependencies.filter((call) => call.from === sliService && services.includes(call.to)).map((call) => call.to);
   if (named.length > 0) return named.map((to) => ({ from: sliService, to }));
-  const calls = dependencies.filter((call) => known.has(call.from) && known.has(call.to) && call.from !== call.to);
   const callees = new Map<string, string[]>(services.map((service) => [service, []]));
   for (const call of calls) callees.get(call.from)!.push(call.to);
   const called = new Set(calls.map((call) => call.to));

@@ -113,12 +113,12 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
 
   /** The gauges and counter rates of the entities selected by one label; `_sum`/`_count` series that go down are gauges. */
   async function fetchSeries(label: string, entities: readonly Entity[], windows: AnalysisWindows, signal: AbortSignal) {
-    const byValue = new Map(entities.map((entity) => [entity.selector[label]!, entity]));
-    const matcher = anyOf(label, [...byValue.keys()]);
-    const names = entities.map((entity) => entity.name).join(', ');
-    // Entities come alerting first, then dependencies breadth first: their order is their nearness.
+    // Entities come alerting first, then dependencies breadth first: their position is their nearness.
     const position = new Map(entities.map((entity, index) => [entity.selector[label]!, index]));
     const nearness = (labels: Record<string, string>) => position.get(labels[label] ?? '') ?? entities.length;
+    const entityOf = (labels: Record<string, string>): Entity | undefined => entities[nearness(labels)];
+    const matcher = anyOf(label, [...position.keys()]);
+    const names = entities.map((entity) => entity.name).join(', ');
     const [levels, rates] = await Promise.all([
       query(levelsQuery(matcher), `levels of ${names}`, windows, nearness, signal),
       query(ratesQuery(matcher), `counter rates of ${names}`, windows, nearness, signal),
@@ -126,13 +126,13 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
     const gaugesNamedLikeCounters = new Set<string>();
     const series: CollectedSeries[] = [];
     for (const { labels, points } of levels.series) {
-      const entity = byValue.get(labels[label] ?? '');
+      const entity = entityOf(labels);
       if (!entity || isCounter(labels.__name__ ?? '', points)) continue;
       if (/_(sum|count)$/.test(labels.__name__ ?? '')) gaugesNamedLikeCounters.add(seriesKey(labels));
       series.push({ entity, query: selectorFor(labels), kind: 'gauge', labels, points });
     }
     for (const { labels, points } of rates.series) {
-      const entity = byValue.get(labels[label] ?? '');
+      const entity = entityOf(labels);
       if (!entity || gaugesNamedLikeCounters.has(seriesKey(labels))) continue;
       series.push({ entity, query: `rate(${selectorFor(labels)}[1m])`, kind: 'rate', labels, points });
     }

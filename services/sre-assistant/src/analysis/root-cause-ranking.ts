@@ -95,7 +95,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   // The alert's start says where to look, not when the change began.
   const atAlert = judge(series, entities, alertWindows);
   // The symptom stays the one found at the alert: judged again, a shorter baseline could pick another.
-  const { symptom } = atAlert;
+  const symptom = symptomOf(entities, atAlert.signalsByEntity);
   const onset = symptom ? symptomOnset(symptom.signal.series.points, symptom.signal.change.direction, alertWindows) : null;
   const symptomBefore = symptom && onset ? { entity: symptom.entity, metric: symptom.signal.metric, ...onset } : null;
   const windows = symptomBefore ? anchoredAt(alertWindows, symptomBefore.began) : alertWindows;
@@ -140,7 +140,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, windows, symptomBefore };
 }
 
-/** Each entity's changed and supporting signals in these windows, best per metric family, and the alert's symptom among them. */
+/** Each entity's changed and supporting signals in these windows, best per metric family. */
 function judge(series: readonly CollectedSeries[], entities: readonly Entity[], windows: AnalysisWindows) {
   const signalsByEntity = new Map<string, Map<string, Signal>>(entities.map((entity) => [entity.name, new Map()]));
   let comparedSeries = 0;
@@ -163,7 +163,7 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
     const family = metricFamilyOf(metric);
     if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind, coherence: null });
   }
-  return { signalsByEntity, symptom: symptomOf(entities, signalsByEntity), comparedSeries, changedSeries, seriesWithoutHistory };
+  return { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory };
 }
 
 /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
