@@ -79,3 +79,12 @@ function readQuotedField(text: string, start: number): { field: string; end: num
     return { field, end: closing + 1 };
   }
 }
+
+/** Rows as CSV text, quoting the fields that need it; the reverse of parseCsv. */
+export function formatCsv(rows: ReadonlyArray<readonly string[]>): string {
+  return `${rows.map((row) => row.map(quoteIfNeeded).join(',')).join('\n')}\n`;
+}
+
+function quoteIfNeeded(field: string): string {
+  return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}

@@ -146,7 +146,7 @@ export function parseNezhaTime(text: string): number | undefined {
   return utcSeconds - offsetSeconds;
 }
 
-interface Fault {
+export interface Fault {
   injectAt: number;
   pod: string;
   type: string;
@@ -164,7 +164,8 @@ interface Day {
   faults: Fault[];
 }
 
-async function findDates(directory: string): Promise<string[]> {
+/** The days of a Nezha-format dataset: directories with a fault list and a metric/ folder, in order. */
+export async function findDates(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
   const candidates = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   const qualifies = await Promise.all(
@@ -224,13 +225,14 @@ async function readDay(directory: string, date: string): Promise<Day> {
   };
 }
 
-interface Table {
+/** A CSV file's header and rows, named by its path for error messages. */
+export interface Table {
   file: string;
   header: string[];
   rows: string[][];
 }
 
-async function readTable(file: string): Promise<Table> {
+export async function readTable(file: string): Promise<Table> {
   const [header, ...rows] = parseCsv(await readFile(file, 'utf8'));
   if (!header) throw new Error(`${file}: empty file`);
   return { file, header, rows };
@@ -240,7 +242,8 @@ async function readTableIfPresent(file: string): Promise<Table | undefined> {
   return (await isFile(file)) ? readTable(file) : undefined;
 }
 
-async function readFaults(file: string): Promise<Fault[]> {
+/** A day's injected faults, earliest first. */
+export async function readFaults(file: string): Promise<Fault[]> {
   const parsed = faultListSchema.safeParse(await readJson(file));
   if (!parsed.success) throw new Error(`${file}: not {hour: [{inject_timestamp, inject_pod, inject_type}]}: ${z.prettifyError(parsed.error)}`);
   return Object.values(parsed.data)
@@ -329,7 +332,7 @@ function callLatencySeries(table: Table, side: 'client' | 'server', knownNames: 
   return wideTableSeries(table, columns);
 }
 
-function splitCallColumn(column: string, knownNames: ReadonlySet<string>): { from: string; to: string } | undefined {
+export function splitCallColumn(column: string, knownNames: ReadonlySet<string>): { from: string; to: string } | undefined {
   const splits: Array<{ from: string; to: string }> = [];
   for (let index = column.indexOf('_'); index !== -1; index = column.indexOf('_', index + 1)) {
     const from = column.slice(0, index);
@@ -435,7 +438,7 @@ function snakeCase(text: string): string {
     .toLowerCase();
 }
 
-function requireColumn(table: Table, name: string): number {
+export function requireColumn(table: Table, name: string): number {
   const index = findColumn(table.header, name);
   if (index === undefined) throw new Error(`${table.file}: no ${name} column (header: ${table.header.join(',')})`);
   return index;
@@ -447,6 +450,6 @@ function findColumn(header: readonly string[], name: string): number | undefined
   return index === -1 ? undefined : index;
 }
 
-function faultListPath(directory: string, date: string): string {
+export function faultListPath(directory: string, date: string): string {
   return path.join(directory, date, `${date}-fault_list.json`);
 }

@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseTruth } from '../case';
+import { formatCsv } from '../csv';
 
 export interface PlantedNezhaFault {
   caseId: string;
@@ -322,11 +323,7 @@ function format(value: number): string {
 }
 
 async function writeCsv(file: string, rows: ReadonlyArray<readonly string[]>): Promise<void> {
-  await writeFile(file, `${rows.map((row) => row.map(quoteIfNeeded).join(',')).join('\n')}\n`);
-}
-
-function quoteIfNeeded(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+  await writeFile(file, formatCsv(rows));
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {
