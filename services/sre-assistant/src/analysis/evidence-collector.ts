@@ -4,6 +4,7 @@ import { anyOf, selectorFor, type VictoriaMetricsClient } from '@sre/victoriamet
 import type { ControlPlaneClient, InventoryDevice, InventoryDeviceDetail } from '../integrations/control-plane.client';
 import { counterNamePattern, isCounter } from './counters';
 import { devicesNamedBy, resolveEntities, type Entity } from './entities';
+import { seriesKey } from './ordering';
 import type { AnalysisWindows } from './windows';
 
 /** One series fetched for an entity, with a query that selects exactly it. */
@@ -41,7 +42,6 @@ const levelsQuery = (matcher: string) => `{${matcher}, __name__!~".*(_total|_buc
 // VictoriaMetrics computes rates from the raw samples; rates derived from step-aligned values
 // would jitter whenever a scrape lands on a step boundary.
 const ratesQuery = (matcher: string) => `rate({${matcher}, __name__=~"${counterNamePattern}"}[1m]) keep_metric_names`;
-const seriesKey = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
 // Dependency chains deeper than this are rare in an inventory; the bound keeps a cycle or a huge graph cheap.
 const maxDependencyDepth = 6;
 
@@ -95,7 +95,7 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
       const record: EvidenceRecord = { source: 'victoriametrics', description, query, status: 'missing', detail: 'VictoriaMetrics is not configured (VM_URL)' };
       return { series: [], record };
     }
-    const range = { start: windows.baseline.start, end: windows.anomaly.end, stepSeconds: windows.stepSeconds };
+    const range = { start: windows.baseline.start, end: windows.dataEnd, stepSeconds: windows.stepSeconds };
     try {
       const result = await withOneRetry(() => metrics.queryRange(query, range, { maxSeries: Number.POSITIVE_INFINITY, signal }), signal);
       const kept = nearestFirst(result.series, nearness, maxSeriesPerQuery);

@@ -42,7 +42,12 @@ const fromZeroNoiseFloor = 0.05;
  * surprising when it spikes again.
  */
 export function robustDeviation(value: number, baseline: RobustBaseline): number {
-  const distance = Math.abs(value - baseline.median);
+  return Math.abs(signedDeviation(value, baseline));
+}
+
+/** The robust deviation, positive above the median and negative below it. */
+export function signedDeviation(value: number, baseline: RobustBaseline): number {
+  const distance = value - baseline.median;
   if (distance === 0) return 0;
   const floor = baseline.median !== 0 ? relativeNoiseFloor * Math.abs(baseline.median) : fromZeroNoiseFloor * Math.abs(value);
   return distance / Math.max(baseline.iqr, baseline.halfSpread, floor);

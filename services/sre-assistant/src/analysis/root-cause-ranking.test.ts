@@ -206,4 +206,14 @@ describe('rankRootCauses', () => {
     const ranking = rankRootCauses([series(catalog, 'cpu_usage_ratio', 0.3, 3), series(frontend, 'cpu_usage_ratio', 0.3, 3)], [catalog, { ...frontend, dependsOn: [] }], windows);
     expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['frontend', 'catalog']);
   });
+
+  it('gives the same answer whatever order the series come in, settling a tie between two series by their labels', () => {
+    // Two routes of one metric that moved identically: which one is the evidence must not depend on the store's order.
+    const routes = ['/pay', '/cart'].map((route) => series(payment, 'request_latency_seconds', 0.05, 0.5, { route }));
+    const rest = [series(catalog, 'cpu_usage_ratio', 0.3, 0.6), ...calm.slice(0, 3)];
+    const forward = rankRootCauses([...routes, ...rest], entities, windows);
+    const backward = rankRootCauses([...rest, ...routes].reverse(), entities, windows);
+    expect(backward).toEqual(forward);
+    expect(forward.hypotheses.find((hypothesis) => hypothesis.entity === 'payment')!.evidence.series.route).toBe('/cart');
+  });
 });

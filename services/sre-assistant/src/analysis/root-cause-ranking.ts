@@ -3,6 +3,7 @@ import { confidencesOf } from './confidence';
 import type { Entity } from './entities';
 import type { CollectedSeries } from './evidence-collector';
 import { faultKindOf, harmfulDirection } from './fault-kinds';
+import { compareText, seriesKey } from './ordering';
 import { hasBaseline, seriesChange, type SeriesChange } from './series-change';
 import { coherenceWith } from './symptom-coherence';
 import { symptomOnset, type SymptomOnset } from './symptom-onset';
@@ -77,7 +78,7 @@ const explainingShare = 0.5;
 const coherenceWeight = 0.7;
 // Below this change score nothing stands out. It takes two changed metric families at ~11 spreads, three at ~4,
 // or one alone at ~150. Set on the development data's windows without a fault, whose strongest
-// entity rarely reaches it, while most real causes pass it (docs/operations.md has the figures).
+// entity rarely reaches it, while most real causes pass it (docs/rca-benchmark.md has the figures).
 const conclusiveScore = 5;
 
 const hypothesesKept = 5;
@@ -111,7 +112,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   }
 
   const candidates: Candidate[] = entities.map((entity) => {
-    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => strengthOf(b) - strengthOf(a) || a.metric.localeCompare(b.metric));
+    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => strengthOf(b) - strengthOf(a) || compareText(a.metric, b.metric));
     const changed = signals.filter((signal) => signal.change.score >= changedDeviation);
     return { entity, signals, score: combined(signals.map(strengthOf)), changeScore: combined(changed.map((signal) => signal.change.score)) };
   });
@@ -132,7 +133,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
       (a, b) =>
         b.score - a.score ||
         Number(b.entity.relation === 'alerting') - Number(a.entity.relation === 'alerting') ||
-        a.entity.name.localeCompare(b.entity.name),
+        compareText(a.entity.name, b.entity.name),
     );
   const confidences = confidencesOf(ranked.map((candidate) => candidate.score), conclusiveScore);
   const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
@@ -161,7 +162,10 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
     if (change.score >= changedDeviation) changedSeries += 1;
     const byFamily = signalsByEntity.get(candidate.entity.name)!;
     const family = metricFamilyOf(metric);
-    if ((byFamily.get(family)?.change.score ?? -1) < change.score) byFamily.set(family, { series: candidate, change, metric, kind, coherence: null });
+    // Equal scores go to the series whose labels sort first, whatever order the store returned them in.
+    const best = byFamily.get(family);
+    const better = !best || change.score > best.change.score || (change.score === best.change.score && seriesKey(candidate.labels) < seriesKey(best.series.labels));
+    if (better) byFamily.set(family, { series: candidate, change, metric, kind, coherence: null });
   }
   return { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory };
 }
@@ -194,10 +198,11 @@ function symptomOf(entities: readonly Entity[], signalsByEntity: ReadonlyMap<str
   return symptom;
 }
 
-/** Stronger change first; ties by entity, then metric, so the same data always picks the same symptom. */
+/** Stronger change first; ties by entity, then by series, so the same data always picks the same symptom. */
 function outranks(signal: Signal, entity: string, current: Symptom): boolean {
-  const order = signal.change.score - current.signal.change.score || current.entity.localeCompare(entity) || current.signal.metric.localeCompare(signal.metric);
-  return order > 0;
+  if (signal.change.score !== current.signal.change.score) return signal.change.score > current.signal.change.score;
+  if (entity !== current.entity) return entity < current.entity;
+  return seriesKey(signal.series.labels) < seriesKey(current.signal.series.labels);
 }
 
 /**

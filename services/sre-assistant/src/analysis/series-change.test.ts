@@ -35,6 +35,32 @@ describe('seriesChange', () => {
     expect(change.score).toBeLessThan(3);
   });
 
+  it('does not count a series that flaps round its median as held, whichever side each point is on', () => {
+    // Back to normal at the newest sample, which would otherwise count as a change still going on.
+    const flapping = seriesChange(series((minute) => 50 + noise(minute) + (minute >= 0 && minute < 5 ? (minute % 2 === 0 ? 30 : -30) : 0)), windows)!;
+    expect(flapping.score).toBeLessThan(2);
+  });
+
+  it('dates the change from where it held, not from an earlier one-point spike', () => {
+    const change = seriesChange(series((minute) => 50 + noise(minute) + (minute === -2 ? 500 : minute >= 2 ? 30 : 0)), windows)!;
+    expect(change.score).toBeGreaterThan(5);
+    expect(change.onset).toEqual(new Date('2026-03-01T12:02:00Z'));
+  });
+
+  it('judges a spike at the end of a window that closed before the diagnosis by the samples after it', () => {
+    // Diagnosed an hour after the alert: the window stops ten minutes in, the data goes on.
+    const later = analysisWindows(alertStart, new Date('2026-03-01T13:00:00Z'));
+    const lastMinute = (later.anomaly.end.getTime() - alertStart.getTime()) / 60_000;
+    const points: Array<[number, number]> = [];
+    for (let seconds = later.baseline.start.getTime() / 1000; seconds <= later.dataEnd.getTime() / 1000; seconds += 60) {
+      const minute = (seconds * 1000 - alertStart.getTime()) / 60_000;
+      points.push([seconds, 50 + noise(minute) + (minute === lastMinute ? 500 : 0)]);
+    }
+    expect(seriesChange(points, later)!.score).toBeLessThan(3);
+    // The same spike at the newest sample there is may be the start of a change: it counts.
+    expect(seriesChange(series((minute) => 50 + noise(minute) + (minute === 5 ? 500 : 0)), windows)!.score).toBeGreaterThan(100);
+  });
+
   it('does not count one coarse sample repeated at every step as held, but counts two', () => {
     // Scraped every five minutes: the range query repeats each sample five times.
     const everyFive = (shifted: (sampleMinute: number) => boolean) =>
@@ -44,6 +70,18 @@ describe('seriesChange', () => {
       });
     expect(seriesChange(everyFive((sampleMinute) => sampleMinute === 0), windows)!.score).toBeLessThan(3);
     expect(seriesChange(everyFive((sampleMinute) => sampleMinute >= 0), windows)!.score).toBeGreaterThan(100);
+  });
+
+  it('does not count one coarse sample as held when a late scrape makes it cover a step more', () => {
+    const later = analysisWindows(alertStart, new Date('2026-03-01T12:20:00Z'));
+    const points: Array<[number, number]> = [];
+    for (let seconds = later.baseline.start.getTime() / 1000; seconds <= later.dataEnd.getTime() / 1000; seconds += 60) {
+      const minute = (seconds * 1000 - alertStart.getTime()) / 60_000;
+      // Every five minutes, but the sample due at 12:05 arrives a minute late: the outlier at 12:00 shows six times.
+      const sampleMinute = minute >= 0 && minute < 6 ? 0 : Math.floor(minute / 5) * 5;
+      points.push([seconds, 50 + noise(sampleMinute) + (sampleMinute === 0 ? 500 : 0)]);
+    }
+    expect(seriesChange(points, later)!.score).toBeLessThan(3);
   });
 
   it('does not count a slow drift that was already under way as a change at the alert', () => {

@@ -1,14 +1,14 @@
 import type { WindowStatistics } from '@sre/db';
-import { robustBaseline, robustDeviation } from './robust-statistics';
+import { robustBaseline, signedDeviation } from './robust-statistics';
 import { valuesIn, windowStatistics } from './statistics';
 import type { AnalysisWindows } from './windows';
 
 /** How one series changed from its baseline in the anomaly window. */
 export interface SeriesChange {
-  /** Robust deviations from the baseline that the series held for two consecutive samples (or holds at its newest). */
+  /** Robust deviations from the baseline that the series held, on one side of it, for two consecutive samples (or holds at its newest). */
   score: number;
   direction: 'up' | 'down';
-  /** The first point of the anomaly window that was already far from normal: when the change began. */
+  /** The first point of the anomaly window from which the change held: when it began. */
   onset: Date;
   baseline: WindowStatistics;
   anomaly: WindowStatistics;
@@ -32,19 +32,28 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
   const anomalyPoints = valuesIn(points, windows.anomaly);
   if (baselineValues.length < minimumBaselinePoints || anomalyPoints.length === 0) return null;
   const normal = robustBaseline(baselineValues)!;
-  const deviations = anomalyPoints.map(([seconds, value]) => ({ seconds, value, deviation: robustDeviation(value, normal) }));
   // A change must hold: one scrape's outlier followed by normal values is not a fault, so a point
-  // counts only as far as the next sample agrees. The newest sample has no successor yet, so a
+  // counts only as far as the next sample agrees, on the same side of normal (a series flapping
+  // round its median has not changed). Samples past the window, when the diagnosis runs after it
+  // ended, say whether a change at its end held; the newest sample has no successor yet, so a
   // change that is still going on counts from its first sample.
-  const span = stepsPerSample(baselineValues) + 1;
-  const held = deviations.map((point, index) => ({ ...point, deviation: Math.min(...deviations.slice(index, index + span).map((next) => next.deviation)) }));
-  const strongest = held.reduce((best, point) => (point.deviation > best.deviation ? point : best));
-  const threshold = Math.min(onsetDeviation, strongest.deviation);
-  const onset = deviations.find((point) => point.deviation >= threshold) ?? strongest;
+  const later = valuesIn(points, { start: new Date(windows.anomaly.end.getTime() + 1), end: windows.dataEnd });
+  const deviations = [...anomalyPoints, ...later].map(([, value]) => signedDeviation(value, normal));
+  // It holds when it outlasts one sample. A scrape whose time jitters across a step boundary makes
+  // one run a step shorter and the next a step longer, so a coarse series' shortest run may be one
+  // step below a sample's span and its longest one above: a change must hold three steps beyond.
+  const perSample = stepsPerSample(baselineValues);
+  const span = perSample + (perSample > 1 ? 3 : 1);
+  const heldOn = (side: 1 | -1) => anomalyPoints.map((_, index) => Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation)));
+  const [above, below] = [heldOn(1), heldOn(-1)];
+  const direction = Math.max(...above) >= Math.max(...below) ? 'up' : 'down';
+  const held = direction === 'up' ? above : below;
+  const score = Math.max(0, ...held);
+  const onsetIndex = held.findIndex((deviation) => deviation >= Math.min(onsetDeviation, score));
   return {
-    score: strongest.deviation,
-    direction: strongest.value >= normal.median ? 'up' : 'down',
-    onset: new Date(onset.seconds * 1000),
+    score,
+    direction,
+    onset: new Date(anomalyPoints[onsetIndex]![0] * 1000),
     baseline: windowStatistics(baselineValues, windows.baseline)!,
     anomaly: windowStatistics(anomalyPoints.map(([, value]) => value), windows.anomaly)!,
   };

@@ -11,10 +11,15 @@ describe('analysisWindows', () => {
     // The baseline stops one step short of the anomaly window: no point belongs to both.
     expect(windows.baseline).toEqual({ start: new Date('2026-02-28T23:58:00Z'), end: new Date('2026-03-01T02:57:00Z') });
     expect(windows.stepSeconds).toBe(60);
+    expect(windows.dataEnd).toEqual(windows.anomaly.end);
   });
 
-  it('stops the anomaly window ten minutes after the start when asked later', () => {
-    expect(analysisWindows(start, new Date(start.getTime() + minutes(300))).anomaly.end).toEqual(new Date('2026-03-01T03:10:00Z'));
+  it('stops the anomaly window ten minutes after the start when asked later, fetching ten minutes more to see what held', () => {
+    const later = analysisWindows(start, new Date(start.getTime() + minutes(300)));
+    expect(later.anomaly.end).toEqual(new Date('2026-03-01T03:10:00Z'));
+    expect(later.dataEnd).toEqual(new Date('2026-03-01T03:20:00Z'));
+    // Never past the present.
+    expect(analysisWindows(start, new Date(start.getTime() + minutes(13))).dataEnd).toEqual(new Date('2026-03-01T03:13:00Z'));
   });
 
   it('never ends the anomaly window before the alert started, whatever the clock says', () => {
@@ -31,6 +36,7 @@ describe('anchoredAt', () => {
     // The baseline keeps its start: the data already fetched covers both windows.
     expect(anchored.baseline).toEqual({ start: windows.baseline.start, end: new Date('2026-03-01T02:45:00Z') });
     expect(anchored.stepSeconds).toBe(60);
+    expect(anchored.dataEnd).toEqual(windows.dataEnd);
   });
 
   it('never moves the anomaly window later', () => {

@@ -7,6 +7,11 @@ export type { TimeWindow };
 export interface AnalysisWindows {
   baseline: TimeWindow;
   anomaly: TimeWindow;
+  /**
+   * How far the series are fetched: past the anomaly window, when the diagnosis runs after it
+   * ended, by enough samples to see whether a change at its end held. Never past the present.
+   */
+  dataEnd: Date;
   stepSeconds: number;
 }
 
@@ -19,6 +24,8 @@ export interface AnalysisWindows {
 const anomalyLeadMs = 2 * 60_000;
 const anomalyTailMs = 10 * 60_000;
 const baselineMs = 3 * 60 * 60_000;
+// Enough for two samples of a series scraped every five minutes.
+const holdMarginMs = 10 * 60_000;
 // One point a minute: 180 baseline points per series, whatever the scrape interval.
 const stepSeconds = 60;
 
@@ -30,6 +37,7 @@ export function analysisWindows(alertStart: Date, now: Date): AnalysisWindows {
   return {
     baseline: { start: new Date(anomalyStart.getTime() - baselineMs), end: new Date(anomalyStart.getTime() - stepSeconds * 1000) },
     anomaly: { start: anomalyStart, end: anomalyEnd },
+    dataEnd: new Date(Math.max(anomalyEnd.getTime(), Math.min(now.getTime(), anomalyEnd.getTime() + holdMarginMs))),
     stepSeconds,
   };
 }
@@ -44,6 +52,7 @@ export function anchoredAt(windows: AnalysisWindows, changeBegan: Date): Analysi
   return {
     baseline: { start: windows.baseline.start, end: new Date(anomalyStart.getTime() - windows.stepSeconds * 1000) },
     anomaly: { start: anomalyStart, end: windows.anomaly.end },
+    dataEnd: windows.dataEnd,
     stepSeconds: windows.stepSeconds,
   };
 }
