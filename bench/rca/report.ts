@@ -40,7 +40,7 @@ export function formatReport(evaluation: Evaluation): string {
     `Specificity (no-fault windows answered "inconclusive"): assistant ${specificity === null ? 'n/a' : percent(specificity).trim()} %, references 0 % (they always name a cause)`,
     `Assistant inconclusive on real faults: ${evaluation.inconclusiveOnFaults === null ? 'n/a' : percent(evaluation.inconclusiveOnFaults).trim()} %`,
     `Confidence calibration (assistant, fault cases): ${evaluation.calibration.map((band) => `${band.band}: ${band.cases} cases, mean ${band.meanConfidence.toFixed(2)}, AC@1 ${percent(band.ac1).trim()} %`).join('; ')}`,
-    `Brier score of the first hypothesis' confidence (all cases; 0 is perfect, a constant 0.5 scores 0.25): ${evaluation.brierScore?.toFixed(3) ?? 'n/a'}`,
+    `Brier score of the first hypothesis' confidence (cases with a hypothesis; 0 is perfect, a constant 0.5 scores 0.25): ${evaluation.brierScore?.toFixed(3) ?? 'n/a'}`,
     `Diagnosis latency (alert received → analysis stored): p50 ${evaluation.latencyMs.p50 ?? 'n/a'} ms, p95 ${evaluation.latencyMs.p95 ?? 'n/a'} ms, max ${evaluation.latencyMs.max ?? 'n/a'} ms`,
     `VictoriaMetrics queries per diagnosis: mean ${evaluation.vmQueriesPerDiagnosis.mean?.toFixed(1) ?? 'n/a'}, max ${evaluation.vmQueriesPerDiagnosis.max ?? 'n/a'}`,
   );

@@ -2,12 +2,13 @@ import type { FaultKind } from '@sre/db';
 
 // Metric names follow conventions (Prometheus naming, exporters' vocabularies) that say what
 // they measure. Order matters: `container_cpu_cfs_throttled_seconds_total` is CPU, not latency;
-// `http_request_duration_seconds` is latency, not traffic.
+// `http_request_duration_seconds` is latency, not traffic. Short words match only as whole words
+// of the name (`node_load1` is CPU, `download_bytes` is not; `consumer_lag` is latency, `flag` is not).
 const kindPatterns: ReadonlyArray<readonly [FaultKind, RegExp]> = [
-  ['cpu', /cpu|load\d*$|throttl/],
+  ['cpu', /cpu|(^|_)load\d*$|throttl/],
   ['memory', /mem|heap|rss|oom|swap|gc_/],
   ['errors', /error|fail|success|availab|status_5|5xx|exception|reject|drop/],
-  ['latency', /latency|duration|response_time|delay|wait|lag/],
+  ['latency', /latency|duration|response_time|delay|wait|(^|_)lag(_|$)/],
   ['disk', /disk|filesystem|io_time|iops|syscall|fs_|block/],
   ['network', /network|net_|receive|transmit|packet|tcp|udp|socket|bandwidth/],
   ['traffic', /request|workload|ops|throughput|qps|rps|calls|sessions|connections|count$/],

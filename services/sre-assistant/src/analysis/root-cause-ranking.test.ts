@@ -147,6 +147,10 @@ describe('rankRootCauses', () => {
     const supported = rankRootCauses([clear(payment), clear(catalog), slightMemory(catalog)], entities, windows);
     expect(supported.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog', 'payment']);
     expect(supported.hypotheses[0]!.signals!.map((signal) => signal.metric)).toEqual(['cpu_usage_ratio', 'memory_bytes']);
+    // Listed as support, but not claimed as a change.
+    expect(supported.hypotheses[0]!.statement).not.toMatch(/changed with it/);
+    const alsoChanged = rankRootCauses([clear(catalog), series(catalog, 'memory_bytes', 1e9, 1e9)], entities, windows);
+    expect(alsoChanged.hypotheses[0]!.statement).toMatch(/; 1 other metric changed with it \((cpu_usage_ratio|memory_bytes)\)$/);
   });
 
   it('puts the dependency that moved with the alert’s symptom ahead of a larger change that began long before', () => {

@@ -233,7 +233,11 @@ function hypothesisOf(candidate: Candidate, rank: number, confidence: number, sy
   const moved = change.direction === 'up' ? 'rose' : 'fell';
   const withSymptom =
     symptom && top.series !== symptom.signal.series && top.coherence !== null ? `, correlation ${round(top.coherence)} with ${symptom.signal.metric} on ${symptom.entity} around the alert` : '';
-  const also = others.length ? `; ${others.length} other metric${others.length > 1 ? 's' : ''} changed with it (${others.slice(0, 2).map((signal) => signal.metric).join(', ')}${others.length > 2 ? ', …' : ''})` : '';
+  // Supporting signals (2–3 spreads) order the candidates but have not changed; they are listed in `signals`, not claimed here.
+  const changedToo = others.filter((signal) => signal.change.score >= changedDeviation);
+  const also = changedToo.length
+    ? `; ${changedToo.length} other metric${changedToo.length > 1 ? 's' : ''} changed with it (${changedToo.slice(0, 2).map((signal) => signal.metric).join(', ')}${changedToo.length > 2 ? ', …' : ''})`
+    : '';
   return {
     rank,
     entity: candidate.entity.name,
@@ -244,7 +248,8 @@ function hypothesisOf(candidate: Candidate, rank: number, confidence: number, sy
     kind: top.kind,
     confidence,
     onset: earliestOnset(candidate.signals.slice(0, metricsCombined)).toISOString(),
-    statement: `${describe(top)} on ${candidate.entity.name} ${moved} from a median of ${format(change.baseline.median!)} to ${format(change.direction === 'up' ? change.anomaly.max : change.anomaly.min)} (${round(change.score)}× its normal spread) from ${timeOf(change.onset)}${withSymptom}${also}`,
+    // The extreme may be a one-scrape spike beyond what held; the score is what held.
+    statement: `${describe(top)} on ${candidate.entity.name} ${moved} from a median of ${format(change.baseline.median!)} to ${change.direction === 'up' ? 'a peak' : 'a low'} of ${format(change.direction === 'up' ? change.anomaly.max : change.anomaly.min)} (held at ${round(change.score)}× its normal spread) from ${timeOf(change.onset)}${withSymptom}${also}`,
     evidence: { query: top.series.query, series: top.series.labels, baseline: change.baseline, anomaly: change.anomaly },
     signals: candidate.signals.slice(0, 5).map((signal): SupportingSignal => ({
       metric: signal.metric,

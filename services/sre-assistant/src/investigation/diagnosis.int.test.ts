@@ -75,7 +75,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     const [analysis, ...others] = await analysisOf(taskId);
     expect(others).toEqual([]);
     expect(analysis).toMatchObject({ status: 'completed', engine: 'deterministic-v2', verdict: 'likely_cause', kind: 'alert-diagnosis', error: null });
-    expect(analysis!.summary).toMatch(/^HighLatency: most likely db-1 \(traffic, confidence 0\.\d+\): pg_stat_activity_count on db-1 rose from a median of 2[01] to 40[01] /);
+    expect(analysis!.summary).toMatch(/^HighLatency: most likely db-1 \(traffic, confidence 0\.\d+\): pg_stat_activity_count on db-1 rose from a median of 2[01] to a peak of 40[01] /);
     // db-1's replication lag began four minutes ago: counted, not judged.
     expect(analysis!.summary).toMatch(/2 entities examined, \d+ series compared, 1 with too little history\.$/);
 
