@@ -48,7 +48,9 @@ function describeFindings(alertName: string, entities: number, ranking: RootCaus
     const baselineHours = (windows.baseline.end.getTime() - windows.baseline.start.getTime()) / 3_600_000;
     return `${alertName}: inconclusive — too little history to judge: ${unjudged} series found, none with the ${minutesNeeded} minutes of data in the ${Math.round(baselineHours)} hours before the alert needed to tell a change from normal (${entitiesExamined}; new metrics, or a gap in collection).`;
   }
-  const examined = `${entitiesExamined}, ${ranking.comparedSeries} series compared${unjudged ? `, ${unjudged} with too little history` : ''}`;
+  // A series that went quiet around the alert (an exporter or host gone) cannot be compared either; it is news in itself.
+  const stopped = ranking.seriesStopped ? `, ${ranking.seriesStopped} with no data around the alert (stopped reporting?)` : '';
+  const examined = `${entitiesExamined}, ${ranking.comparedSeries} series compared${unjudged ? `, ${unjudged} with too little history` : ''}${stopped}`;
   const [first] = ranking.hypotheses;
   if (ranking.verdict === 'likely_cause' && first) {
     return `${alertName}: most likely ${first.entity} (${first.kind}, confidence ${first.confidence}): ${first.statement}. ${examined}.`;

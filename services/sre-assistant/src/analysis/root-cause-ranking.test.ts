@@ -46,7 +46,14 @@ describe('rankRootCauses', () => {
     const fresh = series(payment, 'cpu_usage_ratio', 0.3, 0.6);
     const recentOnly = { ...fresh, points: fresh.points.filter(([seconds]) => seconds * 1000 >= alertStart.getTime() - 8 * 60_000) };
     const ranking = rankRootCauses([recentOnly, ...calm.slice(0, 2)], entities, windows);
-    expect(ranking).toMatchObject({ verdict: 'inconclusive', hypotheses: [], comparedSeries: 2, seriesWithoutHistory: 1 });
+    expect(ranking).toMatchObject({ verdict: 'inconclusive', hypotheses: [], comparedSeries: 2, seriesWithoutHistory: 1, seriesStopped: 0 });
+  });
+
+  it('counts a series that stopped reporting before the alert apart from those without history', () => {
+    const gone = series(payment, 'cpu_usage_ratio', 0.3);
+    const stopped = { ...gone, points: gone.points.filter(([seconds]) => seconds * 1000 < windows.anomaly.start.getTime()) };
+    const ranking = rankRootCauses([stopped, ...calm.slice(0, 2)], entities, windows);
+    expect(ranking).toMatchObject({ comparedSeries: 2, seriesWithoutHistory: 0, seriesStopped: 1 });
   });
 
   it('names the dependency whose resources and latency changed, over the callers that only saw latency', () => {

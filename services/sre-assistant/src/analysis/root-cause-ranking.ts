@@ -19,6 +19,8 @@ export interface RootCauseRanking {
   changedSeries: number;
   /** Series too new (or with too large a gap) before the alert to know their normal: not judged. */
   seriesWithoutHistory: number;
+  /** Series with a baseline and no sample in the anomaly window: they stopped reporting (an exporter or host gone). */
+  seriesStopped: number;
   /** The windows the series were judged in: the alert's, or moved back to when its symptom began. */
   windows: AnalysisWindows;
   /** The alert's symptom when it was already off normal before the alert's window, and since when. */
@@ -100,7 +102,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const onset = symptom ? symptomOnset(symptom.signal.series.points, symptom.signal.change.direction, alertWindows) : null;
   const symptomBefore = symptom && onset ? { entity: symptom.entity, metric: symptom.signal.metric, ...onset } : null;
   const windows = symptomBefore ? anchoredAt(alertWindows, symptomBefore.began) : alertWindows;
-  const { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory } = symptomBefore ? judge(series, entities, windows) : atAlert;
+  const { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped } = symptomBefore ? judge(series, entities, windows) : atAlert;
 
   if (symptom) {
     const coherence = coherenceWith(symptom.signal.series.points, windows);
@@ -138,7 +140,7 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const confidences = confidencesOf(ranked.map((candidate) => candidate.score), conclusiveScore);
   const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
   const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidences[index]!, symptom));
-  return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, windows, symptomBefore };
+  return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped, windows, symptomBefore };
 }
 
 /** Each entity's changed and supporting signals in these windows, best per metric family. */
@@ -147,10 +149,12 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
   let comparedSeries = 0;
   let changedSeries = 0;
   let seriesWithoutHistory = 0;
+  let seriesStopped = 0;
   for (const candidate of series) {
     const change = seriesChange(candidate.points, windows);
     if (!change) {
       if (!hasBaseline(candidate.points, windows)) seriesWithoutHistory += 1;
+      else seriesStopped += 1;
       continue;
     }
     comparedSeries += 1;
@@ -167,7 +171,7 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
     const better = !best || change.score > best.change.score || (change.score === best.change.score && seriesKey(candidate.labels) < seriesKey(best.series.labels));
     if (better) byFamily.set(family, { series: candidate, change, metric, kind, coherence: null });
   }
-  return { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory };
+  return { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped };
 }
 
 /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
