@@ -61,6 +61,16 @@ describe('seriesChange', () => {
     expect(seriesChange(series((minute) => 50 + noise(minute) + (minute === 5 ? 500 : 0)), windows)!.score).toBeGreaterThan(100);
   });
 
+  it('does not count a burst at the newest sample that the baseline had already reached, until it holds', () => {
+    // Flat, with a rare burst to 80 (too rare to widen the spread); now a burst to 80 again.
+    const bursty = (newest: (minute: number) => number) => series((minute) => (minute === -90 || minute === -40 ? 80 : minute >= 4 ? newest(minute) : 50));
+    // Held for two samples: a change (30 above a flat 50, whose noise floor is 1 %: 60 spreads).
+    expect(seriesChange(bursty(() => 80), windows)!.score).toBeCloseTo(60, 6);
+    expect(seriesChange(bursty((minute) => (minute === 5 ? 80 : 50)), windows)!.score).toBeLessThan(3);
+    // Further than the baseline ever went, it counts at once.
+    expect(seriesChange(bursty((minute) => (minute === 5 ? 120 : 50)), windows)!.score).toBeGreaterThan(100);
+  });
+
   it('does not count one coarse sample repeated at every step as held, but counts two', () => {
     // Scraped every five minutes: the range query repeats each sample five times.
     const everyFive = (shifted: (sampleMinute: number) => boolean) =>

@@ -35,16 +35,25 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
   // A change must hold: one scrape's outlier followed by normal values is not a fault, so a point
   // counts only as far as the next sample agrees, on the same side of normal (a series flapping
   // round its median has not changed). Samples past the window, when the diagnosis runs after it
-  // ended, say whether a change at its end held; the newest sample has no successor yet, so a
-  // change that is still going on counts from its first sample.
+  // ended, say whether a change at its end held. The newest samples have no successor yet, so a
+  // change that is still going on counts from its first sample, unless the baseline already went
+  // as far: a series that bursts now and then, bursting as far again, is no news until it holds.
   const later = valuesIn(points, { start: new Date(windows.anomaly.end.getTime() + 1), end: windows.dataEnd });
-  const deviations = [...anomalyPoints, ...later].map(([, value]) => signedDeviation(value, normal));
+  const values = [...anomalyPoints, ...later].map(([, value]) => value);
+  const deviations = values.map((value) => signedDeviation(value, normal));
+  const [lowest, highest] = [Math.min(...baselineValues), Math.max(...baselineValues)];
+  const seenBefore = (value: number) => value >= lowest && value <= highest;
   // It holds when it outlasts one sample. A scrape whose time jitters across a step boundary makes
   // one run a step shorter and the next a step longer, so a coarse series' shortest run may be one
   // step below a sample's span and its longest one above: a change must hold three steps beyond.
   const perSample = stepsPerSample(baselineValues);
   const span = perSample + (perSample > 1 ? 3 : 1);
-  const heldOn = (side: 1 | -1) => anomalyPoints.map((_, index) => Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation)));
+  const heldOn = (side: 1 | -1) =>
+    anomalyPoints.map((_, index) => {
+      const unconfirmed = index + span > values.length;
+      if (unconfirmed && values.slice(index).every(seenBefore)) return 0;
+      return Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation));
+    });
   const [above, below] = [heldOn(1), heldOn(-1)];
   const direction = Math.max(...above) >= Math.max(...below) ? 'up' : 'down';
   const held = direction === 'up' ? above : below;
