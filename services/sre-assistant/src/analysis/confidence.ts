@@ -22,7 +22,7 @@ export function confidencesOf(scores: readonly number[], conclusiveScore: number
     return logistic(fitted.intercept + fitted.share * logit(share) + fitted.score * Math.log1p(score));
   });
   const sum = probabilities.reduce((all, probability) => all + probability, 0);
-  return probabilities.map((probability) => round(sum > 1 ? probability / sum : probability));
+  return probabilities.map((probability) => floorToHundredths(sum > 1 ? probability / sum : probability));
 }
 
 const logistic = (value: number) => 1 / (1 + Math.exp(-value));
@@ -32,4 +32,4 @@ const logit = (probability: number) => {
   return Math.log(clamped / (1 - clamped));
 };
 // Rounding down keeps a sum of one from reading 1.01.
-const round = (value: number) => Math.floor(value * 100) / 100;
+const floorToHundredths = (value: number) => Math.floor(value * 100) / 100;

@@ -5,6 +5,9 @@ type Points = ReadonlyArray<readonly [seconds: number, value: number]>;
 /** Names of the series that may be counters: their level means nothing, their rate everything. */
 export const counterNamePattern = '.*(_total|_sum|_count)';
 
+/** Whether the name is one that summaries and histograms give their counters, and some exporters their gauges. */
+export const namedLikeSumOrCount = (metricName: string) => /_(sum|count)$/.test(metricName);
+
 /** What a series' samples say it is: a counter (judge its rate), a gauge (its level), or unclear (judge both). */
 export type SeriesNature = 'counter' | 'gauge' | 'unclear';
 
@@ -25,7 +28,7 @@ const countingShare = 0.5;
  */
 export function seriesNature(metricName: string, points: Points): SeriesNature {
   if (metricName.endsWith('_total')) return 'counter';
-  if (!/_(sum|count)$/.test(metricName)) return 'gauge';
+  if (!namedLikeSumOrCount(metricName)) return 'gauge';
   let rises = 0;
   let resets = 0;
   for (let index = 1; index < points.length; index++) {

@@ -2,7 +2,7 @@ import type { EvidenceRecord } from '@sre/db';
 import { UpstreamError } from '@sre/service-kit';
 import { anyOf, selectorFor, type VictoriaMetricsClient } from '@sre/victoriametrics';
 import type { ControlPlaneClient, InventoryDevice, InventoryDeviceDetail } from '../integrations/control-plane.client';
-import { counterNamePattern, seriesNature } from './counters';
+import { counterNamePattern, namedLikeSumOrCount, seriesNature } from './counters';
 import { devicesNamedBy, resolveEntities, type Entity } from './entities';
 import { seriesKey } from './ordering';
 import type { AnalysisWindows } from './windows';
@@ -131,7 +131,7 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
       const entity = entityOf(labels);
       const nature = seriesNature(labels.__name__ ?? '', points);
       if (!entity || nature === 'counter') continue;
-      if (nature === 'gauge' && /_(sum|count)$/.test(labels.__name__ ?? '')) gaugesNamedLikeCounters.add(seriesKey(labels));
+      if (nature === 'gauge' && namedLikeSumOrCount(labels.__name__ ?? '')) gaugesNamedLikeCounters.add(seriesKey(labels));
       series.push({ entity, query: selectorFor(labels), kind: 'gauge', labels, points });
     }
     for (const { labels, points } of rates.series) {

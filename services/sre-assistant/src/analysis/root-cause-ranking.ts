@@ -102,34 +102,10 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const onset = symptom ? symptomOnset(symptom.signal.series.points, symptom.signal.change.direction, alertWindows) : null;
   const symptomBefore = symptom && onset ? { entity: symptom.entity, metric: symptom.signal.metric, ...onset } : null;
   const windows = symptomBefore ? anchoredAt(alertWindows, symptomBefore.began) : alertWindows;
-  const { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped } = symptomBefore ? judge(series, entities, windows) : atAlert;
+  const judged = symptomBefore ? judge(series, entities, windows) : atAlert;
+  const signalsByEntity = symptom ? weighedBy(symptom, windows, judged.signalsByEntity) : judged.signalsByEntity;
 
-  if (symptom) {
-    const coherence = coherenceWith(symptom.signal.series.points, windows);
-    for (const byFamily of signalsByEntity.values()) {
-      for (const signal of byFamily.values()) {
-        signal.coherence = coherence(signal.series.points);
-      }
-    }
-  }
-
-  const candidates: Candidate[] = entities.map((entity) => {
-    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => strengthOf(b) - strengthOf(a) || compareText(a.metric, b.metric));
-    const changed = signals.filter((signal) => signal.change.score >= changedDeviation);
-    return { entity, signals, score: combined(signals.map(strengthOf)), changeScore: combined(changed.map((signal) => signal.change.score)) };
-  });
-  const raw = new Map(candidates.map((candidate) => [candidate.entity.name, candidate.score]));
-  const dependenciesOf = transitiveDependencies(entities);
-  for (const candidate of candidates) {
-    const symptomsOnly = candidate.signals.slice(0, metricsCombined).every((signal) => propagatingKinds.has(signal.kind));
-    const explained = [...dependenciesOf(candidate.entity.name)].some((name) => (raw.get(name) ?? 0) >= explainingShare * candidate.score);
-    if (candidate.score > 0 && symptomsOnly && explained) {
-      candidate.score *= explainedDiscount;
-      candidate.changeScore *= explainedDiscount;
-    }
-  }
-
-  const ranked = candidates
+  const ranked = discountExplained(candidatesOf(entities, signalsByEntity), entities)
     .filter((candidate) => candidate.score > 0)
     .sort(
       (a, b) =>
@@ -140,7 +116,38 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
   const confidences = confidencesOf(ranked.map((candidate) => candidate.score), conclusiveScore);
   const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
   const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidences[index]!, symptom));
+  const { comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped } = judged;
   return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped, windows, symptomBefore };
+}
+
+/** The signals with their coherence: how closely each moved with the symptom in these windows. */
+function weighedBy(symptom: Symptom, windows: AnalysisWindows, signalsByEntity: ReadonlyMap<string, ReadonlyMap<string, Signal>>): Map<string, Map<string, Signal>> {
+  const coherence = coherenceWith(symptom.signal.series.points, windows);
+  return new Map(
+    [...signalsByEntity].map(([entity, byFamily]) => [entity, new Map([...byFamily].map(([family, signal]) => [family, { ...signal, coherence: coherence(signal.series.points) }]))]),
+  );
+}
+
+/** Each entity with its signals, strongest first, and its two scores. */
+function candidatesOf(entities: readonly Entity[], signalsByEntity: ReadonlyMap<string, ReadonlyMap<string, Signal>>): Candidate[] {
+  return entities.map((entity) => {
+    const signals = [...signalsByEntity.get(entity.name)!.values()].sort((a, b) => strengthOf(b) - strengthOf(a) || compareText(a.metric, b.metric));
+    const changed = signals.filter((signal) => signal.change.score >= changedDeviation);
+    return { entity, signals, score: combined(signals.map(strengthOf)), changeScore: combined(changed.map((signal) => signal.change.score)) };
+  });
+}
+
+/** The candidates with a caller's scores halved when its changes are symptoms that a changed dependency explains. */
+function discountExplained(candidates: readonly Candidate[], entities: readonly Entity[]): Candidate[] {
+  const raw = new Map(candidates.map((candidate) => [candidate.entity.name, candidate.score]));
+  const dependenciesOf = transitiveDependencies(entities);
+  return candidates.map((candidate) => {
+    const symptomsOnly = candidate.signals.slice(0, metricsCombined).every((signal) => propagatingKinds.has(signal.kind));
+    const explained = [...dependenciesOf(candidate.entity.name)].some((name) => (raw.get(name) ?? 0) >= explainingShare * candidate.score);
+    return candidate.score > 0 && symptomsOnly && explained
+      ? { ...candidate, score: candidate.score * explainedDiscount, changeScore: candidate.changeScore * explainedDiscount }
+      : candidate;
+  });
 }
 
 /** Each entity's changed and supporting signals in these windows, best per metric family. */
