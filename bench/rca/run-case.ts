@@ -73,7 +73,9 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     const from = Math.max(rcaCase.dataRange.start, at - historySeconds);
     const to = Math.min(rcaCase.dataRange.end, at + horizonSeconds);
     const slotEnd = Math.floor(Date.now() / 1000) - 600 - slot * slotSeconds;
-    const shift = slotEnd - (at + horizonSeconds);
+    // Whole minutes: the samples keep their phase against the one-minute grid the queries read
+    // them on, so every run of a case sees the same values (any other shift picks other samples).
+    const shift = Math.floor((slotEnd - (at + horizonSeconds)) / 60) * 60;
     const { text, samples } = exposition(group.series, from, to, shift);
     run.samplesLoaded = samples;
     if (samples === 0) throw new Error('no samples around the alert time');
