@@ -1,6 +1,6 @@
 // An incident to diagnose, in a real VictoriaMetrics: web-1 alerts on its latency; it depends on
-// db-1, whose connections jumped when the alert began. Beside it, a host whose alert came late
-// and one too new to judge.
+// db-1, whose connections jumped when the alert began. Beside it, a host whose alert came late,
+// one too new to judge and one that fell silent.
 import type { InventoryDeviceDetail } from '../src/integrations/control-plane.client';
 
 // Three minutes ago: a change must hold for two points of the one-minute analysis step to count.
@@ -28,6 +28,8 @@ export function metricsAroundTheAlert(): string {
     const late = time >= alertStart.getTime() - 12 * 60_000;
     lines.push(`http_request_duration_seconds{instance="late-1:9100",job="node",quantile="0.9"} ${(late ? 0.9 : 0.1) + 0.005 * wobble} ${time}`);
     lines.push(`node_load1{instance="late-1:9100",job="node"} ${(late ? 6 : 1) + 0.05 * wobble} ${time}`);
+    // A host whose exporter fell silent twenty minutes before the alert.
+    if (time < alertStart.getTime() - 20 * 60_000) lines.push(`node_load1{instance="gone-1:9100",job="node"} ${1 + 0.05 * wobble} ${time}`);
     // A host whose exporter started four minutes before the alert, and a db-1 metric as new:
     // nothing to compare them with.
     if (time >= alertStart.getTime() - 4 * 60_000) {

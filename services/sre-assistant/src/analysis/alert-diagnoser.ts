@@ -41,14 +41,17 @@ function describeFindings(alertName: string, entities: number, ranking: RootCaus
   const { windows } = ranking;
   if (entities === 0) return `${alertName}: its labels name no device, instance, host or service to examine.`;
   const entitiesExamined = `${entities} entit${entities === 1 ? 'y' : 'ies'} examined`;
-  // Series without enough baseline (a new service, a gap in collection) cannot be judged; say so.
   const unjudged = ranking.seriesWithoutHistory;
+  // A series that went quiet around the alert (an exporter or host gone) cannot be compared either; it is news in itself.
+  if (ranking.comparedSeries === 0 && ranking.seriesStopped > 0) {
+    return `${alertName}: inconclusive — ${ranking.seriesStopped} series stopped reporting around the alert and none could be compared (${entitiesExamined}${unjudged ? `, ${unjudged} with too little history` : ''}): is the exporter or the host down?`;
+  }
+  // Series without enough baseline (a new service, a gap in collection) cannot be judged; say so.
   if (ranking.comparedSeries === 0 && unjudged > 0) {
     const minutesNeeded = (minimumBaselinePoints * windows.stepSeconds) / 60;
     const baselineHours = (windows.baseline.end.getTime() - windows.baseline.start.getTime()) / 3_600_000;
     return `${alertName}: inconclusive — too little history to judge: ${unjudged} series found, none with the ${minutesNeeded} minutes of data in the ${Math.round(baselineHours)} hours before the alert needed to tell a change from normal (${entitiesExamined}; new metrics, or a gap in collection).`;
   }
-  // A series that went quiet around the alert (an exporter or host gone) cannot be compared either; it is news in itself.
   const stopped = ranking.seriesStopped ? `, ${ranking.seriesStopped} with no data around the alert (stopped reporting?)` : '';
   const examined = `${entitiesExamined}, ${ranking.comparedSeries} series compared${unjudged ? `, ${unjudged} with too little history` : ''}${stopped}`;
   const [first] = ranking.hypotheses;

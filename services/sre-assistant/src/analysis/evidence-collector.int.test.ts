@@ -39,10 +39,11 @@ describe('the evidence collector against a real VictoriaMetrics', () => {
 
   const kindsOf = (metric: string) => collection.series.filter((series) => series.labels.__name__ === metric).map((series) => series.kind).sort();
 
-  it('judges a counter by its rate, a gauge by its level, and a _count it cannot tell apart by both', () => {
+  it('judges a counter by its rate and a gauge named like one by its level, once each', () => {
     expect(kindsOf('http_request_duration_seconds_count')).toEqual(['rate']);
     expect(kindsOf('pg_stat_activity_count')).toEqual(['gauge']);
-    expect(kindsOf('pool_connections_count')).toEqual(['gauge', 'rate']);
+    // Never fell: taken for a counter (counters.ts says why), and its climb shows in its rate.
+    expect(kindsOf('pool_connections_count')).toEqual(['rate']);
   });
 
   it('fetches past the anomaly window when the diagnosis runs after it, so a change at its end can be confirmed', () => {

@@ -2,7 +2,7 @@ import type { EvidenceRecord } from '@sre/db';
 import { UpstreamError } from '@sre/service-kit';
 import { anyOf, selectorFor, type VictoriaMetricsClient } from '@sre/victoriametrics';
 import type { ControlPlaneClient, InventoryDevice, InventoryDeviceDetail } from '../integrations/control-plane.client';
-import { counterNamePattern, namedLikeSumOrCount, seriesNature } from './counters';
+import { counterNamePattern, isCounter, namedLikeSumOrCount } from './counters';
 import { devicesNamedBy, resolveEntities, type Entity } from './entities';
 import { seriesKey } from './ordering';
 import type { AnalysisWindows } from './windows';
@@ -123,15 +123,12 @@ export function createEvidenceCollector(dependencies: EvidenceCollectorDependenc
       query(levelsQuery(matcher), `levels of ${names}`, windows, nearness, signal),
       query(ratesQuery(matcher), `counter rates of ${names}`, windows, nearness, signal),
     ]);
-    // A `_sum`/`_count` series is judged by its rate when it counts, by its level when it is a
-    // gauge, and by both when its samples cannot tell (seriesNature).
     const gaugesNamedLikeCounters = new Set<string>();
     const series: CollectedSeries[] = [];
     for (const { labels, points } of levels.series) {
       const entity = entityOf(labels);
-      const nature = seriesNature(labels.__name__ ?? '', points);
-      if (!entity || nature === 'counter') continue;
-      if (nature === 'gauge' && namedLikeSumOrCount(labels.__name__ ?? '')) gaugesNamedLikeCounters.add(seriesKey(labels));
+      if (!entity || isCounter(labels.__name__ ?? '', points)) continue;
+      if (namedLikeSumOrCount(labels.__name__ ?? '')) gaugesNamedLikeCounters.add(seriesKey(labels));
       series.push({ entity, query: selectorFor(labels), kind: 'gauge', labels, points });
     }
     for (const { labels, points } of rates.series) {

@@ -7,7 +7,7 @@ describe('faultKindOf', () => {
     ['container_cpu_cfs_throttled_seconds_total', 'cpu'],
     ['node_load1', 'cpu'],
     ['pod_workload', 'traffic'],
-    ['download_bytes', 'other'],
+    ['file_upload', 'other'],
     ['kafka_consumergroup_lag', 'latency'],
     ['feature_flag_enabled', 'other'],
     ['node_memory_MemAvailable_bytes', 'memory'],

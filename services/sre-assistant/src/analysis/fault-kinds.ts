@@ -3,7 +3,7 @@ import type { FaultKind } from '@sre/db';
 // Metric names follow conventions (Prometheus naming, exporters' vocabularies) that say what
 // they measure. Order matters: `container_cpu_cfs_throttled_seconds_total` is CPU, not latency;
 // `http_request_duration_seconds` is latency, not traffic. Short words match only as whole words
-// of the name (`node_load1` is CPU, `download_bytes` is not; `consumer_lag` is latency, `flag` is not).
+// of the name (`node_load1` is CPU, `file_upload` is not; `consumer_lag` is latency, `feature_flag` is not).
 const kindPatterns: ReadonlyArray<readonly [FaultKind, RegExp]> = [
   ['cpu', /cpu|(^|_)load\d*$|throttl/],
   ['memory', /mem|heap|rss|oom|swap|gc_/],

@@ -41,6 +41,33 @@ describe('seriesChange', () => {
     expect(flapping.score).toBeLessThan(2);
   });
 
+  it('scores a series that flaps round its median as unchanged when samples after the window fill every span, rather than failing', () => {
+    const later = analysisWindows(alertStart, new Date('2026-03-01T13:00:00Z'));
+    const points: Array<[number, number]> = [];
+    for (let seconds = later.baseline.start.getTime() / 1000; seconds <= later.dataEnd.getTime() / 1000; seconds += 60) {
+      // A job counted every other minute: its rate alternates, and the median falls between the two.
+      points.push([seconds, Math.round(seconds / 60) % 2 === 0 ? 0 : 0.5]);
+    }
+    expect(seriesChange(points, later)!.score).toBe(0);
+  });
+
+  it('counts a coarse change inside the range the baseline reached once it outlasts what one jittered sample could cover', () => {
+    // Every five minutes at 50, once at 80 long ago; at the alert it steps to 80 and stays.
+    const coarse = (now: string) => {
+      const at = analysisWindows(alertStart, new Date(now));
+      const points: Array<[number, number]> = [];
+      for (let seconds = at.baseline.start.getTime() / 1000; seconds <= at.dataEnd.getTime() / 1000; seconds += 60) {
+        const sampleMinute = Math.floor((seconds * 1000 - alertStart.getTime()) / 300_000) * 5;
+        points.push([seconds, sampleMinute === -100 || sampleMinute >= 0 ? 80 : 50]);
+      }
+      return seriesChange(points, at)!.score;
+    };
+    // Six minutes at 80 could still be one sample scraped a minute late: a burst like the baseline's.
+    expect(coarse('2026-03-01T12:05:00Z')).toBe(0);
+    // Eight minutes cannot.
+    expect(coarse('2026-03-01T12:07:00Z')).toBeGreaterThan(30);
+  });
+
   it('dates the change from where it held, not from an earlier one-point spike', () => {
     const change = seriesChange(series((minute) => 50 + noise(minute) + (minute === -2 ? 500 : minute >= 2 ? 30 : 0)), windows)!;
     expect(change.score).toBeGreaterThan(5);

@@ -5,7 +5,7 @@ import type { AnalysisWindows } from './windows';
 
 /** How one series changed from its baseline in the anomaly window. */
 export interface SeriesChange {
-  /** Robust deviations from the baseline that the series held, on one side of it, for two consecutive samples (or holds at its newest). */
+  /** Robust deviations from the baseline that the series held, on one side of it, for two consecutive samples (or holds at its newest, beyond anything the baseline reached). */
   score: number;
   direction: 'up' | 'down';
   /** The first point of the anomaly window from which the change held: when it began. */
@@ -45,19 +45,21 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
   const seenBefore = (value: number) => value >= lowest && value <= highest;
   // It holds when it outlasts one sample. A scrape whose time jitters across a step boundary makes
   // one run a step shorter and the next a step longer, so a coarse series' shortest run may be one
-  // step below a sample's span and its longest one above: a change must hold three steps beyond.
+  // step below a sample's span and one sample may cover two steps more than that.
   const perSample = stepsPerSample(baselineValues);
-  const span = perSample + (perSample > 1 ? 3 : 1);
+  const oneSampleAtMost = perSample > 1 ? perSample + 2 : 1;
+  const span = oneSampleAtMost + 1;
+  // The values from here on could all be one sample, and the baseline already went that far: a
+  // burst that may not last. For a coarse series that is up to its span and two steps (a five-minute
+  // series' change inside its usual range counts from its eighth minute on; beyond it, at once).
+  const unconfirmedBurst = anomalyPoints.map((_, index) => values.length - index <= oneSampleAtMost && values.slice(index).every(seenBefore));
+  // Held on one side: the least deviation of the span, and nothing when the span straddles normal.
   const heldOn = (side: 1 | -1) =>
-    anomalyPoints.map((_, index) => {
-      const unconfirmed = index + span > values.length;
-      if (unconfirmed && values.slice(index).every(seenBefore)) return 0;
-      return Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation));
-    });
+    anomalyPoints.map((_, index) => (unconfirmedBurst[index] ? 0 : Math.max(0, Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation)))));
   const [above, below] = [heldOn(1), heldOn(-1)];
   const direction = Math.max(...above) >= Math.max(...below) ? 'up' : 'down';
   const held = direction === 'up' ? above : below;
-  const score = Math.max(0, ...held);
+  const score = Math.max(...held);
   const onsetIndex = held.findIndex((deviation) => deviation >= Math.min(onsetDeviation, score));
   return {
     score,

@@ -140,6 +140,14 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     );
   });
 
+  it('says the series stopped reporting, rather than that nothing changed, when a host fell silent', async () => {
+    const taskId = await diagnose(await insertAlert({ alertname: 'HostDown', instance: 'gone-1:9100' }));
+    await waitForEnd(assistant.database.db, taskId);
+    const [analysis] = await analysisOf(taskId);
+    expect(analysis).toMatchObject({ status: 'completed', verdict: 'inconclusive', hypotheses: [] });
+    expect(analysis!.summary).toBe('HostDown: inconclusive — 1 series stopped reporting around the alert and none could be compared (1 entity examined): is the exporter or the host down?');
+  });
+
   it('judges from when the symptom began when the alert came later, and says so', async () => {
     const taskId = await diagnose(await insertAlert({ alertname: 'SlowRequests', instance: 'late-1:9100' }));
     await waitForEnd(assistant.database.db, taskId);
