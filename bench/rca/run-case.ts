@@ -73,8 +73,9 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     const from = Math.max(rcaCase.dataRange.start, at - historySeconds);
     const to = Math.min(rcaCase.dataRange.end, at + horizonSeconds);
     const slotEnd = Math.floor(Date.now() / 1000) - 600 - slot * slotSeconds;
-    // Whole minutes: the samples keep their phase against the one-minute grid the queries read
-    // them on, so every run of a case sees the same values (any other shift picks other samples).
+    // Whole minutes: VictoriaMetrics aligns a range query of 50 steps or more to multiples of the
+    // step, so the samples keep their phase against the one-minute grid they are read on and every
+    // run of a case sees the same values (any other shift picks other samples).
     const shift = Math.floor((slotEnd - (at + horizonSeconds)) / 60) * 60;
     const { text, samples } = exposition(group.series, from, to, shift);
     run.samplesLoaded = samples;

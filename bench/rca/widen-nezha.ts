@@ -49,6 +49,7 @@ async function widenDay(directory: string, date: string, copies: number): Promis
     const podColumn = requireColumn(table, 'PodName');
     for (let copy = 1; copy <= copies; copy += 1) {
       const copiedPod = `${copyName(service, copy)}${pod.slice(service.length)}`;
+      if (serviceOfPod(copiedPod) !== copyName(service, copy)) throw new Error(`${file}: a pod name without replica-set and pod hashes (<service>-<hash>-<hash>) cannot be copied`);
       const rows = shiftedRows(table, copy, copies, nearFault).map((row) => row.with(podColumn, copiedPod));
       await writeFile(path.join(metricDirectory, `${copiedPod}_metric.csv`), formatCsv([table.header, ...rows]));
     }
