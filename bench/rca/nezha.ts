@@ -16,6 +16,8 @@ export interface NezhaOptions {
 }
 
 type Point = DatasetSeries['points'][number];
+/** One service calling another. */
+type Call = { from: string; to: string };
 
 /** Which SLI breached first, and when (dataset seconds); `fired` false when none did. */
 export interface SliAlert {
@@ -286,8 +288,6 @@ function frontServiceSeries(
   return { service, series, latency: seriesNamed('latency_p90', 'p90 latency'), successRate: seriesNamed('success_rate', 'success rate') };
 }
 
-type Call = { from: string; to: string };
-
 /**
  * An SLI measured in front of the services is a component that calls them: the services
  * dependency.csv says it calls, if any; else, from the `calls` between services, the system's entry points, the services no other
@@ -332,8 +332,8 @@ function callLatencySeries(table: Table, side: 'client' | 'server', knownNames: 
   return wideTableSeries(table, columns);
 }
 
-export function splitCallColumn(column: string, knownNames: ReadonlySet<string>): { from: string; to: string } | undefined {
-  const splits: Array<{ from: string; to: string }> = [];
+export function splitCallColumn(column: string, knownNames: ReadonlySet<string>): Call | undefined {
+  const splits: Call[] = [];
   for (let index = column.indexOf('_'); index !== -1; index = column.indexOf('_', index + 1)) {
     const from = column.slice(0, index);
     const to = column.slice(index + 1);
@@ -343,7 +343,7 @@ export function splitCallColumn(column: string, knownNames: ReadonlySet<string>)
   return splits.length === 1 ? splits[0] : undefined;
 }
 
-function dependencyRows(table: Table): Array<{ from: string; to: string }> {
+function dependencyRows(table: Table): Call[] {
   const sourceColumn = requireColumn(table, 'Source');
   const targetColumn = requireColumn(table, 'Target');
   const weightColumn = findColumn(table.header, 'Weight');
@@ -353,7 +353,7 @@ function dependencyRows(table: Table): Array<{ from: string; to: string }> {
     .filter((call) => call.from !== '' && call.to !== '');
 }
 
-function uniqueCalls(calls: ReadonlyArray<{ from: string; to: string }>): Array<{ from: string; to: string }> {
+function uniqueCalls(calls: readonly Call[]): Call[] {
   const byKey = new Map(calls.map((call) => [`${call.from}\n${call.to}`, call]));
   return [...byKey.values()].sort((left, right) => compareText(left.from, right.from) || compareText(left.to, right.to));
 }

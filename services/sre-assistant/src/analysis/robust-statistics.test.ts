@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, robustBaseline, robustDeviation } from './robust-statistics';
+import { quantile, robustBaseline, signedDeviation } from './robust-statistics';
 
 describe('quantile', () => {
   it('interpolates between neighbours like numpy', () => {
@@ -23,25 +23,26 @@ describe('robustBaseline', () => {
   });
 });
 
-describe('robustDeviation', () => {
+describe('signedDeviation', () => {
   const noisy = robustBaseline(Array.from({ length: 100 }, (_, index) => 50 + (index % 10)))!;
 
-  it('counts spreads from the median', () => {
-    expect(robustDeviation(noisy.median, noisy)).toBe(0);
-    expect(robustDeviation(noisy.median + 2 * noisy.iqr, noisy)).toBeCloseTo((2 * noisy.iqr) / Math.max(noisy.iqr, noisy.halfSpread), 6);
+  it('counts spreads from the median, negative below it', () => {
+    expect(signedDeviation(noisy.median, noisy)).toBe(0);
+    expect(signedDeviation(noisy.median - 2 * noisy.iqr, noisy)).toBeCloseTo(-(2 * noisy.iqr) / Math.max(noisy.iqr, noisy.halfSpread), 6);
+    expect(signedDeviation(noisy.median + 2 * noisy.iqr, noisy)).toBeCloseTo((2 * noisy.iqr) / Math.max(noisy.iqr, noisy.halfSpread), 6);
   });
 
   it('stays finite for a constant baseline: 1 % of its level, or 5 % of the new value from zero, is the noise floor', () => {
     const flat = robustBaseline(Array.from({ length: 60 }, () => 100))!;
-    expect(robustDeviation(101, flat)).toBeCloseTo(1, 6);
+    expect(signedDeviation(101, flat)).toBeCloseTo(1, 6);
     const zero = robustBaseline(Array.from({ length: 60 }, () => 0))!;
-    expect(robustDeviation(5, zero)).toBe(20);
+    expect(signedDeviation(5, zero)).toBe(20);
   });
 
   it('does not find a bursty series surprising when it bursts as usual', () => {
     // Quiet at 1, with a burst to 9 one minute in eight: the IQR is 0, the bursts' reach is not.
     const bursty = robustBaseline(Array.from({ length: 180 }, (_, index) => (index % 8 === 0 ? 9 : 1)))!;
     expect(bursty.iqr).toBe(0);
-    expect(robustDeviation(9, bursty)).toBeLessThan(3);
+    expect(signedDeviation(9, bursty)).toBeLessThan(3);
   });
 });

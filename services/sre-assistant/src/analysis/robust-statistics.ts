@@ -37,15 +37,10 @@ const relativeNoiseFloor = 0.01;
 const fromZeroNoiseFloor = 0.05;
 
 /**
- * How many "normal spreads" a value lies from the baseline's median. The spread is the larger
- * of the IQR and the reach of the usual bursts, so a series that spikes every few minutes is not
- * surprising when it spikes again.
+ * How many "normal spreads" a value lies from the baseline's median, positive above it and
+ * negative below. The spread is the larger of the IQR and the reach of the usual bursts, so a
+ * series that spikes every few minutes is not surprising when it spikes again.
  */
-export function robustDeviation(value: number, baseline: RobustBaseline): number {
-  return Math.abs(signedDeviation(value, baseline));
-}
-
-/** The robust deviation, positive above the median and negative below it. */
 export function signedDeviation(value: number, baseline: RobustBaseline): number {
   const distance = value - baseline.median;
   if (distance === 0) return 0;

@@ -1,4 +1,4 @@
-import { robustBaseline, robustDeviation } from './robust-statistics';
+import { robustBaseline, signedDeviation } from './robust-statistics';
 import { minimumBaselinePoints, onsetDeviation, stepsPerSample } from './series-change';
 import { valuesIn } from './statistics';
 import type { AnalysisWindows } from './windows';
@@ -21,8 +21,8 @@ export interface SymptomOnset {
  * the symptom stays at least three spreads from its normal on the side it moved to, at most 30
  * minutes. Normal is the baseline before those 30 minutes, so a symptom much older than that
  * (about 45 minutes, when it fills a tenth of the baseline) has spoiled its own normal and is not
- * followed. Null when the symptom was normal just before the window, or off normal for a single
- * sample only (a change must hold, as in `seriesChange`), or when its normal is too short to know.
+ * followed. Null when the symptom was normal just before the window, or off normal for no longer
+ * than one sample's span (a change must hold), or when its normal is too short to know.
  */
 export function symptomOnset(points: Points, direction: 'up' | 'down', windows: AnalysisWindows): SymptomOnset | null {
   const lookBackStart = new Date(windows.anomaly.start.getTime() - maximumLookBackMs);
@@ -30,7 +30,8 @@ export function symptomOnset(points: Points, direction: 'up' | 'down', windows: 
   const normalValues = valuesIn(points, beforeLookBack).map(([, value]) => value);
   const normal = robustBaseline(normalValues);
   if (!normal || normal.samples < minimumBaselinePoints) return null;
-  const changed = (value: number) => (direction === 'up' ? value > normal.median : value < normal.median) && robustDeviation(value, normal) >= onsetDeviation;
+  const side = direction === 'up' ? 1 : -1;
+  const changed = (value: number) => side * signedDeviation(value, normal) >= onsetDeviation;
   const stretch = valuesIn(points, { start: lookBackStart, end: windows.baseline.end });
   let first = stretch.length;
   while (first > 0 && changed(stretch[first - 1]![1])) first -= 1;
