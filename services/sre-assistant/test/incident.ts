@@ -1,10 +1,13 @@
 // An incident to diagnose, in a real VictoriaMetrics: web-1 alerts on its latency; it depends on
 // db-1, whose connections jumped when the alert began. Beside it, a host whose alert came late,
-// one too new to judge and one that fell silent.
+// one too new to judge, one that fell silent and one restarted after its alert.
 import type { InventoryDeviceDetail } from '../src/integrations/control-plane.client';
 
 // Three minutes ago: a change must hold for two points of the one-minute analysis step to count.
 export const alertStart = new Date(Date.now() - 3 * 60_000);
+
+// Twelve minutes ago: restarted-1's latency rose then, and its load only seven minutes later.
+export const restartedAlertStart = new Date(Date.now() - 12 * 60_000);
 
 export const inventory: InventoryDeviceDetail[] = [
   { id: '7d1c3a52-0000-4000-8000-000000000001', name: 'web-1', kind: 'host', labels: { instance: 'web-1:9100' }, dependsOn: [{ id: '7d1c3a52-0000-4000-8000-000000000002', name: 'db-1', kind: 'database' }], dependents: [] },
@@ -28,6 +31,9 @@ export function metricsAroundTheAlert(): string {
     const late = time >= alertStart.getTime() - 12 * 60_000;
     lines.push(`http_request_duration_seconds{instance="late-1:9100",job="node",quantile="0.9"} ${(late ? 0.9 : 0.1) + 0.005 * wobble} ${time}`);
     lines.push(`node_load1{instance="late-1:9100",job="node"} ${(late ? 6 : 1) + 0.05 * wobble} ${time}`);
+    // restarted-1 slowed when its alert began; its load rose seven minutes later (responders restarting it).
+    lines.push(`http_request_duration_seconds{instance="restarted-1:9100",job="node",quantile="0.9"} ${(time >= restartedAlertStart.getTime() - 15_000 ? 0.9 : 0.1) + 0.005 * wobble} ${time}`);
+    lines.push(`node_load1{instance="restarted-1:9100",job="node"} ${(time >= restartedAlertStart.getTime() + 7 * 60_000 ? 6 : 1) + 0.05 * wobble} ${time}`);
     // A host whose exporter fell silent twenty minutes before the alert.
     if (time < alertStart.getTime() - 20 * 60_000) lines.push(`node_load1{instance="gone-1:9100",job="node"} ${1 + 0.05 * wobble} ${time}`);
     // A host whose exporter started four minutes before the alert, and a db-1 metric as new:

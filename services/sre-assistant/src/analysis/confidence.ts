@@ -8,17 +8,18 @@
 // and scored on the other, the first hypothesis' expected calibration error fell from 0.17 to
 // 0.11 (Nezha → PetShop) and from 0.24 to 0.13 (PetShop → Nezha); docs/rca-benchmark.md.
 const fitted = { intercept: -4.81, share: 1.1, score: 3.03 };
+// How fast a score's strength grows in the raw measure, 1 − e^(−score/5): the scale the fit was made on.
+const strengthScale = 5;
 
 /**
  * Calibrated confidences of all the candidates, whose scores are given strongest first, rounded to
- * hundredths; they keep the scores' order and add up to one at most. `conclusiveScore`, the
- * verdict's threshold, sets how fast a score's strength grows.
+ * hundredths; they keep the scores' order and add up to one at most.
  */
-export function confidencesOf(scores: readonly number[], conclusiveScore: number): number[] {
+export function confidencesOf(scores: readonly number[]): number[] {
   const total = scores.reduce((sum, score) => sum + score, 0);
   if (total <= 0) return scores.map(() => 0);
   const probabilities = scores.map((score) => {
-    const share = (score / total) * (1 - Math.exp(-score / conclusiveScore));
+    const share = (score / total) * (1 - Math.exp(-score / strengthScale));
     return logistic(fitted.intercept + fitted.share * logit(share) + fitted.score * Math.log1p(score));
   });
   const sum = probabilities.reduce((all, probability) => all + probability, 0);

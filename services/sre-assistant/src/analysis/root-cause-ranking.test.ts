@@ -56,6 +56,29 @@ describe('rankRootCauses', () => {
     expect(ranking).toMatchObject({ comparedSeries: 2, seriesWithoutHistory: 0, seriesStopped: 1 });
   });
 
+  it('does not blame a change that began after the alert, later than a sample and the lag of collecting it, and counts it', () => {
+    // The diagnosis sees five minutes past the alert; payment's CPU rose at minute 4, catalog's with the alert.
+    const ranking = rankRootCauses([series(payment, 'cpu_usage_ratio', 0.3, 3, {}, 4), series(catalog, 'cpu_usage_ratio', 0.3, 0.3 * 0.02 * 20), ...calm.slice(0, 2)], entities, windows);
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['catalog']);
+    expect(ranking).toMatchObject({ changedSeries: 1, changedAfterAlert: 1 });
+    // Three minutes after it is still the alert's doing: one sample and two steps of lag.
+    const inTime = rankRootCauses([series(payment, 'cpu_usage_ratio', 0.3, 3, {}, 3)], entities, windows);
+    expect(inTime).toMatchObject({ verdict: 'likely_cause', changedAfterAlert: 0 });
+    expect(inTime.hypotheses[0]!.entity).toBe('payment');
+  });
+
+  it('gives a series scraped every five minutes a sample’s time to show the change', () => {
+    // Each value holds for five one-minute steps; the first sample after the change lands at minute 5.
+    const coarse = (from: number) => {
+      const fine = series(payment, 'cpu_usage_ratio', 0.3, 3, {}, from);
+      const byMinute = new Map(fine.points.map(([seconds, value]) => [seconds, value]));
+      return { ...fine, points: fine.points.map(([seconds]): [number, number] => [seconds, byMinute.get(seconds - (seconds % 300))!]) };
+    };
+    expect(rankRootCauses([coarse(1)], entities, windows)).toMatchObject({ verdict: 'likely_cause', changedAfterAlert: 0 });
+    // The same change at minute 5 in a one-minute series came too late.
+    expect(rankRootCauses([series(payment, 'cpu_usage_ratio', 0.3, 3, {}, 5)], entities, windows)).toMatchObject({ verdict: 'inconclusive', changedAfterAlert: 1 });
+  });
+
   it('names the dependency whose resources and latency changed, over the callers that only saw latency', () => {
     const changed = [
       series(payment, 'request_latency_seconds', 0.05, 0.5),

@@ -21,6 +21,8 @@ export interface RootCauseRanking {
   seriesWithoutHistory: number;
   /** Series with a baseline and no sample in the anomaly window: they stopped reporting (an exporter or host gone). */
   seriesStopped: number;
+  /** Series that changed the way a fault moves them, but only after the alert: not counted as causes. */
+  changedAfterAlert: number;
   /** The windows the series were judged in: the alert's, or moved back to when its symptom began. */
   windows: AnalysisWindows;
   /** The alert's symptom when it was already off normal before the alert's window, and since when. */
@@ -78,10 +80,16 @@ const explainingShare = 0.5;
 // order the candidates; the verdict is the first candidate's change score, from its unweighted
 // deviations, so the weighing picks who comes first but not how much it must have changed.
 const coherenceWeight = 0.7;
-// Below this change score nothing stands out. It takes two changed metric families at ~11 spreads, three at ~4,
-// or one alone at ~150. Set on the development data's windows without a fault, whose strongest
-// entity rarely reaches it, while most real causes pass it (docs/rca-benchmark.md has the figures).
-const conclusiveScore = 5;
+// Below this change score nothing stands out. It takes two changed metric families at ~6.4 spreads,
+// three at 3, or one alone at ~54. Set on the development data's windows without a fault, whose
+// strongest entity rarely reaches it, while most real causes pass it (docs/rca-benchmark.md has the
+// figures for 3.5 to 5).
+const conclusiveScore = 4;
+// A cause comes before its effect. A change first seen after the alert, later than the series'
+// sampling explains (one sample, and two steps for the scrape and the query to catch up), is a
+// consequence or a coincidence: responders restarting or scaling things, retries, a noisy neighbour.
+// It can only show when the diagnosis runs, or is run again, some minutes after the alert.
+const causeLagSteps = 2;
 
 const hypothesesKept = 5;
 
@@ -113,11 +121,11 @@ export function rankRootCauses(series: readonly CollectedSeries[], entities: rea
         Number(b.entity.relation === 'alerting') - Number(a.entity.relation === 'alerting') ||
         compareText(a.entity.name, b.entity.name),
     );
-  const confidences = confidencesOf(ranked.map((candidate) => candidate.score), conclusiveScore);
+  const confidences = confidencesOf(ranked.map((candidate) => candidate.score));
   const verdict: AnalysisVerdict = (ranked[0]?.changeScore ?? 0) >= conclusiveScore ? 'likely_cause' : 'inconclusive';
   const hypotheses = ranked.slice(0, hypothesesKept).map((candidate, index) => hypothesisOf(candidate, index + 1, confidences[index]!, symptom));
-  const { comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped } = judged;
-  return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped, windows, symptomBefore };
+  const { comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped, changedAfterAlert } = judged;
+  return { verdict, hypotheses, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped, changedAfterAlert, windows, symptomBefore };
 }
 
 /** The signals with their coherence: how closely each moved with the symptom in these windows. */
@@ -157,6 +165,7 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
   let changedSeries = 0;
   let seriesWithoutHistory = 0;
   let seriesStopped = 0;
+  let changedAfterAlert = 0;
   for (const candidate of series) {
     const change = seriesChange(candidate.points, windows);
     if (!change) {
@@ -170,7 +179,13 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
     const kind = faultKindOf(metric);
     const harmful = harmfulDirection(metric, kind, candidate.labels);
     if (harmful !== 'either' && harmful !== change.direction) continue;
-    if (change.score >= changedDeviation) changedSeries += 1;
+    if (change.score >= changedDeviation) {
+      if (beganAfterAlert(change, windows)) {
+        changedAfterAlert += 1;
+        continue;
+      }
+      changedSeries += 1;
+    }
     const byFamily = signalsByEntity.get(candidate.entity.name)!;
     const family = metricFamilyOf(metric);
     // Equal scores go to the series whose labels sort first, whatever order the store returned them in.
@@ -178,8 +193,12 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
     const better = !best || change.score > best.change.score || (change.score === best.change.score && seriesKey(candidate.labels) < seriesKey(best.series.labels));
     if (better) byFamily.set(family, { series: candidate, change, metric, kind, coherence: null });
   }
-  return { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped };
+  return { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped, changedAfterAlert };
 }
+
+/** Whether the change was first seen later after the alert than one sample and the lag of collecting it. */
+const beganAfterAlert = (change: SeriesChange, windows: AnalysisWindows) =>
+  change.onset.getTime() > windows.alertStart.getTime() + (change.stepsPerSample + causeLagSteps) * windows.stepSeconds * 1000;
 
 /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
 const strengthOf = ({ change, coherence }: Signal) => (coherence === null ? change.score : change.score * (1 - coherenceWeight + coherenceWeight * coherence));

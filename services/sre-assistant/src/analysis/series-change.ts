@@ -12,6 +12,8 @@ export interface SeriesChange {
   onset: Date;
   baseline: WindowStatistics;
   anomaly: WindowStatistics;
+  /** How many analysis steps one of its samples spans (five for a five-minute scrape at a one-minute step). */
+  stepsPerSample: number;
 }
 
 // Fewer baseline points than this (minutes, at the analysis step) say too little about normal.
@@ -67,6 +69,7 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
     onset: new Date(anomalyPoints[onsetIndex]![0] * 1000),
     baseline: windowStatistics(baselineValues, windows.baseline)!,
     anomaly: windowStatistics(anomalyPoints.map(([, value]) => value), windows.anomaly)!,
+    stepsPerSample: perSample,
   };
 }
 

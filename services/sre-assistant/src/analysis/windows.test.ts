@@ -12,6 +12,7 @@ describe('analysisWindows', () => {
     expect(windows.baseline).toEqual({ start: new Date('2026-02-28T23:58:00Z'), end: new Date('2026-03-01T02:57:00Z') });
     expect(windows.stepSeconds).toBe(60);
     expect(windows.dataEnd).toEqual(windows.anomaly.end);
+    expect(windows.alertStart).toEqual(start);
   });
 
   it('stops the anomaly window ten minutes after the start when asked later, fetching ten minutes more to see what held', () => {
@@ -37,6 +38,8 @@ describe('anchoredAt', () => {
     expect(anchored.baseline).toEqual({ start: windows.baseline.start, end: new Date('2026-03-01T02:45:00Z') });
     expect(anchored.stepSeconds).toBe(60);
     expect(anchored.dataEnd).toEqual(windows.dataEnd);
+    // The alert still began when it did: causes are judged against that.
+    expect(anchored.alertStart).toEqual(start);
   });
 
   it('never moves the anomaly window later', () => {

@@ -5,6 +5,8 @@ export type { TimeWindow };
 
 /** Where to look: a long baseline of normal behaviour before the alert and the anomaly around its start. */
 export interface AnalysisWindows {
+  /** When the alert began firing: a cause's change shows by then, or soon after (root-cause-ranking.ts). */
+  alertStart: Date;
   baseline: TimeWindow;
   anomaly: TimeWindow;
   /**
@@ -35,6 +37,7 @@ export function analysisWindows(alertStart: Date, now: Date): AnalysisWindows {
   // A diagnosis asked for right away sees the data up to now; a later one stops after the tail.
   const anomalyEnd = new Date(Math.max(alertStart.getTime(), Math.min(now.getTime(), alertStart.getTime() + anomalyTailMs)));
   return {
+    alertStart,
     baseline: { start: new Date(anomalyStart.getTime() - baselineMs), end: new Date(anomalyStart.getTime() - stepSeconds * 1000) },
     anomaly: { start: anomalyStart, end: anomalyEnd },
     dataEnd: new Date(Math.max(anomalyEnd.getTime(), Math.min(now.getTime(), anomalyEnd.getTime() + holdMarginMs))),
@@ -50,6 +53,7 @@ export function analysisWindows(alertStart: Date, now: Date): AnalysisWindows {
 export function anchoredAt(windows: AnalysisWindows, changeBegan: Date): AnalysisWindows {
   const anomalyStart = new Date(Math.min(windows.anomaly.start.getTime(), changeBegan.getTime() - anomalyLeadMs));
   return {
+    alertStart: windows.alertStart,
     baseline: { start: windows.baseline.start, end: new Date(anomalyStart.getTime() - windows.stepSeconds * 1000) },
     anomaly: { start: anomalyStart, end: windows.anomaly.end },
     dataEnd: windows.dataEnd,

@@ -8,7 +8,7 @@ import { assistantClientSecret, controlPlaneClientOptions, startControlPlaneDoub
 import type { LocalServer } from '../../test/http-server';
 import { jobsOfTask, startAssistant, startTestQueue, type AssistantWithBearer } from '../../test/test-app';
 import { createControlPlaneClient } from '../integrations/control-plane.client';
-import { alertStart, inventory, metricsAroundTheAlert } from '../../test/incident';
+import { alertStart, inventory, metricsAroundTheAlert, restartedAlertStart } from '../../test/incident';
 import type { TaskQueue } from '../tasks/task-queue';
 import { createAlertDiagnoser } from '../analysis/alert-diagnoser';
 import { createTaskWorker, type TaskWorker } from './task-worker.service';
@@ -50,11 +50,11 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     await assistant?.close();
   });
 
-  const insertAlert = async (labels: Record<string, string>) =>
+  const insertAlert = async (labels: Record<string, string>, startsAt = alertStart) =>
     (
       await assistant.database.db
         .insertInto('alerts')
-        .values({ fingerprint: Math.random().toString(16).slice(2), status: 'firing', labels, starts_at: alertStart })
+        .values({ fingerprint: Math.random().toString(16).slice(2), status: 'firing', labels, starts_at: startsAt })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -146,6 +146,16 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     const [analysis] = await analysisOf(taskId);
     expect(analysis).toMatchObject({ status: 'completed', verdict: 'inconclusive', hypotheses: [] });
     expect(analysis!.summary).toBe('HostDown: inconclusive — 1 series stopped reporting around the alert and none could be compared (1 entity examined): is the exporter or the host down?');
+  });
+
+  it('does not blame what changed only after the alert, and says how many such series it set aside', async () => {
+    const taskId = await diagnose(await insertAlert({ alertname: 'SlowRequests', instance: 'restarted-1:9100' }, restartedAlertStart));
+    await waitForEnd(assistant.database.db, taskId);
+    const [analysis] = await analysisOf(taskId);
+    expect(analysis).toMatchObject({ verdict: 'likely_cause' });
+    expect(analysis!.hypotheses[0]).toMatchObject({ entity: 'instance=restarted-1:9100', metric: 'http_request_duration_seconds' });
+    expect(analysis!.hypotheses[0]!.signals!.map((signal) => signal.metric)).not.toContain('node_load1');
+    expect(analysis!.summary).toMatch(/1 entity examined, 2 series compared, 1 changed only after the alert \(not counted as causes\)\.$/);
   });
 
   it('judges from when the symptom began when the alert came later, and says so', async () => {
