@@ -5,14 +5,16 @@ import { parseArgs } from 'node:util';
 import { createDb, sql } from '@sre/db';
 import { listAlerts } from '../services/control-plane/src/alerts/alerts.repository';
 import type { AlertCursor, AlertListFilter } from '../services/control-plane/src/alerts/alert';
-import { percentile, startBenchDatabase } from './support';
+import { percentile, startBenchDatabase, startedServers } from './support';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, repeats: { type: 'string', default: '30' } } });
 const rows = Number(values.rows);
 const repeats = Number(values.repeats);
 
-const database = await startBenchDatabase();
+const servers = startedServers();
+const database = servers.add(await startBenchDatabase());
 const db = createDb({ connectionString: database.url, maxConnections: 2 });
+servers.add({ stop: () => db.destroy() });
 try {
   const filled = performance.now();
   // One alert in ten still firing; 50 alert names; four severities; 2,000 instances.
@@ -53,6 +55,5 @@ try {
   console.table(results);
   console.log(JSON.stringify({ rows, queries: results }));
 } finally {
-  await db.destroy();
-  await database.stop();
+  await servers.stopAll();
 }

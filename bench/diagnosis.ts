@@ -7,9 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createDb, sql } from '@sre/db';
-import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../test/services';
+import { platformEnvironment, startServiceProcess } from '../test/services';
 import { importPrometheus } from '../test/victoriametrics';
-import { percentile, postFiringAlert, startBenchDatabase, startBenchVictoriaMetrics } from './support';
+import { percentile, postFiringAlert, startBenchDatabase, startBenchVictoriaMetrics, startedServers } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -25,11 +25,11 @@ const intervalMs = Number(values['interval-ms']);
 const token = 'bench-webhook-token-0123456789';
 const say = (message: string) => console.error(`[bench:diagnosis] ${message}`);
 
-const database = await startBenchDatabase();
-const victoriaMetrics = await startBenchVictoriaMetrics();
-const services: ServiceProcess[] = [];
-
+const servers = startedServers();
 try {
+  const database = servers.add(await startBenchDatabase());
+  const victoriaMetrics = servers.add(await startBenchVictoriaMetrics());
+
   // Each host: a steady load, memory and network counters, and one metric that breaks 30 s ago.
   const now = Date.now();
   const lines: string[] = [];
@@ -60,8 +60,8 @@ try {
 
   const platform = await platformEnvironment({ databaseUrl: database.url, victoriaMetricsUrl: victoriaMetrics.url, webhookToken: token, autoDiagnoseSeverities: 'critical' });
   const controlPlaneUrl = platform.controlPlane.url;
-  services.push(await startServiceProcess('control-plane', controlPlaneUrl, platform.controlPlane.env));
-  services.push(await startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
+  servers.add(await startServiceProcess('control-plane', controlPlaneUrl, platform.controlPlane.env));
+  servers.add(await startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
 
   const startsAt = new Date(now - 30_000);
   for (let index = 0; index < alertCount; index += 1) {
@@ -99,9 +99,7 @@ try {
     }),
   );
 } finally {
-  for (const service of services.reverse()) await service.stop();
-  await victoriaMetrics.stop();
-  await database.stop();
+  await servers.stopAll();
 }
 
 function round(value: number): number {

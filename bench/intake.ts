@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createDb } from '@sre/db';
 import { freePort } from '../test/ports';
 import { startServiceProcess } from '../test/services';
-import { percentile, startBenchDatabase } from './support';
+import { percentile, startBenchDatabase, startedServers } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -19,17 +19,20 @@ const batchSize = Number(values['batch-size']);
 const concurrency = Number(values.concurrency);
 const token = 'bench-webhook-token-0123456789';
 
-const database = await startBenchDatabase();
-const port = await freePort();
-const controlPlane = await startServiceProcess('control-plane', `http://127.0.0.1:${port}`, {
-  DATABASE_URL: database.url,
-  CONTROL_PLANE_PORT: String(port),
-  CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
-  DEV_OIDC_PORT: String(await freePort()),
-  ALERTMANAGER_WEBHOOK_TOKEN: token,
-});
-
+const servers = startedServers();
 try {
+  const database = servers.add(await startBenchDatabase());
+  const port = await freePort();
+  servers.add(
+    await startServiceProcess('control-plane', `http://127.0.0.1:${port}`, {
+      DATABASE_URL: database.url,
+      CONTROL_PLANE_PORT: String(port),
+      CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
+      DEV_OIDC_PORT: String(await freePort()),
+      ALERTMANAGER_WEBHOOK_TOKEN: token,
+    }),
+  );
+
   const url = `http://127.0.0.1:${port}/api/v1/alerts/alertmanager`;
   const startsAt = new Date(Date.now() - 60_000).toISOString();
   const body = (batch: number) =>
@@ -91,8 +94,7 @@ try {
   console.log(`batches ${batches} × ${batchSize} alerts, ${concurrency} in flight, ${elapsedSeconds.toFixed(2)} s, failed requests ${failed}, stored ${stored.n} of ${sent}`);
   console.log(JSON.stringify(result));
 } finally {
-  await controlPlane.stop();
-  await database.stop();
+  await servers.stopAll();
 }
 
 async function post(url: string, payload: string): Promise<boolean> {

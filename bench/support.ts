@@ -1,5 +1,6 @@
 // Shared plumbing for the benchmark scripts: they start what they need and clean up after.
 import { rm } from 'node:fs/promises';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { createDb, migrateToLatest, sql } from '@sre/db';
 import { startEmbeddedServer, type EmbeddedServer } from '@sre/db/embedded';
@@ -7,6 +8,39 @@ import { startVictoriaMetrics } from '../scripts/stack/victoriametrics';
 import { freePort } from '../test/ports';
 import { repositoryRoot } from '../test/repository-root';
 import { inTemporaryDirectory } from '../test/temporary-directory';
+
+/**
+ * What a benchmark started, stopped last first and exactly once: when the run ends (`stopAll`
+ * in a `finally`), or on Ctrl-C or SIGTERM. Without it an interrupted run ends the process at
+ * once and leaves PostgreSQL, VictoriaMetrics and the services running, with their data
+ * directories. An interrupted run exits with 128 + the signal's number, as a shell would report it.
+ */
+export function startedServers() {
+  const stops: Array<() => Promise<void>> = [];
+  let stopping: Promise<void> | undefined;
+  const stopEverything = () =>
+    (stopping ??= (async () => {
+      for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+    })());
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`${signal}: stopping what the benchmark started`);
+    void stopEverything().finally(() => process.exit(128 + constants.signals[signal]));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  return {
+    /** Registers a started server (anything with `stop`) and returns it. */
+    add<T extends { stop: () => Promise<void> }>(server: T): T {
+      stops.push(() => server.stop());
+      return server;
+    },
+    async stopAll(): Promise<void> {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
+      await stopEverything();
+    },
+  };
+}
 
 /** A throwaway embedded PostgreSQL with a migrated database `bench`. */
 export async function startBenchDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {

@@ -3,8 +3,8 @@
 // processes with the automatic diagnosis policy on) and stops it all afterwards.
 import { randomBytes } from 'node:crypto';
 import { createDb } from '@sre/db';
-import { platformEnvironment, startServiceProcess, type ServiceProcess } from '../../test/services';
-import { startBenchDatabase, startBenchVictoriaMetrics } from '../support';
+import { platformEnvironment, startServiceProcess } from '../../test/services';
+import { startBenchDatabase, startBenchVictoriaMetrics, startedServers } from '../support';
 import type { Dataset, TimeMode } from './case';
 import { evaluate, type Evaluation } from './evaluation';
 import { registerGraph } from './inventory';
@@ -34,27 +34,17 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Evaluatio
   const cases = [...data.cases].sort((a, b) => a.group.localeCompare(b.group)).slice(0, options.limit ?? data.cases.length);
   say(`${cases.length} cases from ${data.groups.size} groups in ${options.dataset}`);
 
-  const stops: Array<() => Promise<void>> = [];
+  const servers = startedServers();
   try {
-    const database = await startBenchDatabase();
-    stops.push(database.stop);
-    let victoriaMetricsUrl = options.victoriaMetricsUrl;
-    if (!victoriaMetricsUrl) {
-      const victoriaMetrics = await startBenchVictoriaMetrics();
-      stops.push(victoriaMetrics.stop);
-      victoriaMetricsUrl = victoriaMetrics.url;
-    }
+    const database = servers.add(await startBenchDatabase());
+    const victoriaMetricsUrl = options.victoriaMetricsUrl ?? servers.add(await startBenchVictoriaMetrics()).url;
     const webhookToken = randomBytes(24).toString('hex');
     const platform = await platformEnvironment({ databaseUrl: database.url, victoriaMetricsUrl, webhookToken, autoDiagnoseSeverities: 'critical' });
-    const services: ServiceProcess[] = [];
-    stops.push(async () => {
-      for (const service of services.reverse()) await service.stop();
-    });
-    services.push(await startServiceProcess('control-plane', platform.controlPlane.url, platform.controlPlane.env));
-    services.push(await startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
+    servers.add(await startServiceProcess('control-plane', platform.controlPlane.url, platform.controlPlane.env));
+    servers.add(await startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
 
     const db = createDb({ connectionString: database.url, maxConnections: 2 });
-    stops.push(() => db.destroy());
+    servers.add({ stop: () => db.destroy() });
     const context = { db, victoriaMetricsUrl, controlPlaneUrl: platform.controlPlane.url, webhookToken, componentOf: new Map<string, string>(), runId: randomBytes(5).toString('hex') };
     const runs: CaseRun[] = [];
     let registeredGroup: string | undefined;
@@ -70,6 +60,6 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Evaluatio
     }
     return evaluate(options.dataset, data, options.timeMode, runs);
   } finally {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => say(`cleanup: ${String(error)}`));
+    await servers.stopAll();
   }
 }
