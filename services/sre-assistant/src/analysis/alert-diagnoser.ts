@@ -53,14 +53,14 @@ function describeFindings(alertName: string, entities: number, ranking: RootCaus
     return `${alertName}: inconclusive — too little history to judge: ${unjudged} series found, none with the ${minutesNeeded} minutes of data in the ${Math.round(baselineHours)} hours before the alert needed to tell a change from normal (${entitiesExamined}; new metrics, or a gap in collection).`;
   }
   const stopped = ranking.seriesStopped ? `, ${ranking.seriesStopped} with no data around the alert (stopped reporting?)` : '';
+  const examined = `${entitiesExamined}, ${ranking.comparedSeries} series compared${unjudged ? `, ${unjudged} with too little history` : ''}${stopped}`;
   // A change that began after the alert is no cause of it; saying how many keeps a later run honest about what it set aside.
-  const afterAlert = ranking.changedAfterAlert ? `, ${ranking.changedAfterAlert} changed only after the alert (not counted as causes)` : '';
-  const examined = `${entitiesExamined}, ${ranking.comparedSeries} series compared${unjudged ? `, ${unjudged} with too little history` : ''}${stopped}${afterAlert}`;
+  const afterAlert = ranking.changedAfterAlert ? `, ${ranking.changedAfterAlert} changed only after the alert and not counted as causes` : '';
   const [first] = ranking.hypotheses;
   if (ranking.verdict === 'likely_cause' && first) {
-    return `${alertName}: most likely ${first.entity} (${first.kind}, confidence ${first.confidence}): ${first.statement}. ${examined}.`;
+    return `${alertName}: most likely ${first.entity} (${first.kind}, confidence ${first.confidence}): ${first.statement}. ${examined}${afterAlert}.`;
   }
-  return `${alertName}: inconclusive — nothing stands out from normal around the alert's start (${examined}, ${ranking.changedSeries} changed${first ? `; the strongest change, on ${first.entity}, is weak` : ''}).`;
+  return `${alertName}: inconclusive — nothing stands out from normal around the alert's start (${examined}, ${ranking.changedSeries} changed${afterAlert}${first ? `; the strongest change, on ${first.entity}, is weak` : ''}).`;
 }
 
 /** When the alert's symptom began before the alert (a rule's `for:` clause), say so: the windows were moved back to it. */

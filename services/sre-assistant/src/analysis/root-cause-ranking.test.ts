@@ -165,9 +165,9 @@ describe('rankRootCauses', () => {
   });
 
   it('lets a metric that moved a little order the candidates without making any stand out', () => {
-    // 2.6 and 2.8 robust spreads: more than noise, less than a change.
+    // 2.2 and 2.4 robust spreads by three minutes after the alert: more than noise, less than a change.
     const slightCpu = (owner: Entity) => series(owner, 'cpu_usage_ratio', 0.3, 0.3 * 0.04);
-    const slightMemory = (owner: Entity) => series(owner, 'memory_bytes', 1e9, 1e9 * 0.025);
+    const slightMemory = (owner: Entity) => series(owner, 'memory_bytes', 1e9, 1e9 * 0.04);
     const weakOnly = rankRootCauses([slightCpu(catalog), slightMemory(catalog)], entities, windows);
     expect(weakOnly.verdict).toBe('inconclusive');
     expect(weakOnly.changedSeries).toBe(0);
@@ -212,6 +212,15 @@ describe('rankRootCauses', () => {
     expect(ranking.verdict).toBe('likely_cause');
     expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toEqual(['payment', 'frontend']);
     expect(ranking.hypotheses[0]).toMatchObject({ onset: minutesBeforeAlert(13).toISOString() });
+  });
+
+  it('measures how late a cause may show from the alert, not from the windows moved back to its symptom', () => {
+    // The windows move back twelve minutes; catalog's CPU rose a minute after the alert, in time for it.
+    const candidates = [series(frontend, 'request_latency_seconds', 0.05, 0.5, {}, -12), series(catalog, 'cpu_usage_ratio', 0.3, 3, {}, 1)];
+    const ranking = rankRootCauses(candidates, entities, windows);
+    expect(ranking.symptomBefore).not.toBeNull();
+    expect(ranking.changedAfterAlert).toBe(0);
+    expect(ranking.hypotheses.map((hypothesis) => hypothesis.entity)).toContain('catalog');
   });
 
   it('keeps the symptom it found at the alert when it judges again from the symptom’s beginning', () => {

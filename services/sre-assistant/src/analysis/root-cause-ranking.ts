@@ -15,13 +15,13 @@ export interface RootCauseRanking {
   hypotheses: AnalysisHypothesis[];
   /** Series with enough data in both windows to be judged. */
   comparedSeries: number;
-  /** Of those, the series that changed (sustained deviation ≥ 3) the way a fault moves them. */
+  /** Of those, the series that changed (sustained deviation ≥ 3) the way a fault moves them, by soon after the alert. */
   changedSeries: number;
   /** Series too new (or with too large a gap) before the alert to know their normal: not judged. */
   seriesWithoutHistory: number;
   /** Series with a baseline and no sample in the anomaly window: they stopped reporting (an exporter or host gone). */
   seriesStopped: number;
-  /** Series that changed the way a fault moves them, but only after the alert: not counted as causes. */
+  /** Series that changed the way a fault moves them only after the alert (past the cause horizon): not counted as causes. */
   changedAfterAlert: number;
   /** The windows the series were judged in: the alert's, or moved back to when its symptom began. */
   windows: AnalysisWindows;
@@ -85,11 +85,6 @@ const coherenceWeight = 0.7;
 // strongest entity rarely reaches it, while most real causes pass it (docs/rca-benchmark.md has the
 // figures for 3.5 to 5).
 const conclusiveScore = 4;
-// A cause comes before its effect. A change first seen after the alert, later than the series'
-// sampling explains (one sample, and two steps for the scrape and the query to catch up), is a
-// consequence or a coincidence: responders restarting or scaling things, retries, a noisy neighbour.
-// It can only show when the diagnosis runs, or is run again, some minutes after the alert.
-const causeLagSteps = 2;
 
 const hypothesesKept = 5;
 
@@ -174,18 +169,14 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
       continue;
     }
     comparedSeries += 1;
-    if (change.score < supportingDeviation) continue;
     const metric = candidate.labels.__name__ ?? '(unnamed series)';
     const kind = faultKindOf(metric);
     const harmful = harmfulDirection(metric, kind, candidate.labels);
-    if (harmful !== 'either' && harmful !== change.direction) continue;
-    if (change.score >= changedDeviation) {
-      if (beganAfterAlert(change, windows)) {
-        changedAfterAlert += 1;
-        continue;
-      }
-      changedSeries += 1;
-    }
+    const harmfulWay = (direction: SeriesChange['direction']) => harmful === 'either' || harmful === direction;
+    // What changed only after the alert is not judged (seriesChange stops at the cause horizon), but the summary says how much was set aside.
+    if (change.score < changedDeviation && change.later && change.later.score >= changedDeviation && harmfulWay(change.later.direction)) changedAfterAlert += 1;
+    if (change.score < supportingDeviation || !harmfulWay(change.direction)) continue;
+    if (change.score >= changedDeviation) changedSeries += 1;
     const byFamily = signalsByEntity.get(candidate.entity.name)!;
     const family = metricFamilyOf(metric);
     // Equal scores go to the series whose labels sort first, whatever order the store returned them in.
@@ -196,9 +187,6 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
   return { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped, changedAfterAlert };
 }
 
-/** Whether the change was first seen later after the alert than one sample and the lag of collecting it. */
-const beganAfterAlert = (change: SeriesChange, windows: AnalysisWindows) =>
-  change.onset.getTime() > windows.alertStart.getTime() + (change.stepsPerSample + causeLagSteps) * windows.stepSeconds * 1000;
 
 /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
 const strengthOf = ({ change, coherence }: Signal) => (coherence === null ? change.score : change.score * (1 - coherenceWeight + coherenceWeight * coherence));

@@ -7,10 +7,13 @@ const windows = analysisWindows(alertStart, new Date('2026-03-01T12:05:00Z'));
 const startSeconds = windows.baseline.start.getTime() / 1000;
 const endSeconds = windows.anomaly.end.getTime() / 1000;
 
-/** One point a minute over both windows; `valueAt` gets minutes relative to the alert's start. */
-function series(valueAt: (minute: number) => number): Array<[number, number]> {
+// Diagnosed three minutes after the alert: every point is one a cause of it could show by.
+const soon = analysisWindows(alertStart, new Date('2026-03-01T12:03:00Z'));
+
+/** One point a minute over both windows (to `end`, five minutes after the alert unless told); `valueAt` gets minutes relative to the alert's start. */
+function series(valueAt: (minute: number) => number, end = endSeconds): Array<[number, number]> {
   const points: Array<[number, number]> = [];
-  for (let seconds = startSeconds; seconds <= endSeconds; seconds += 60) points.push([seconds, valueAt((seconds * 1000 - alertStart.getTime()) / 60_000)]);
+  for (let seconds = startSeconds; seconds <= end; seconds += 60) points.push([seconds, valueAt((seconds * 1000 - alertStart.getTime()) / 60_000)]);
   return points;
 }
 // Deterministic noise between −1 and 1.
@@ -85,17 +88,18 @@ describe('seriesChange', () => {
     }
     expect(seriesChange(points, later)!.score).toBeLessThan(3);
     // The same spike at the newest sample there is may be the start of a change: it counts.
-    expect(seriesChange(series((minute) => 50 + noise(minute) + (minute === 5 ? 500 : 0)), windows)!.score).toBeGreaterThan(100);
+    expect(seriesChange(series((minute) => 50 + noise(minute) + (minute === 3 ? 500 : 0), soon.dataEnd.getTime() / 1000), soon)!.score).toBeGreaterThan(100);
   });
 
   it('does not count a burst at the newest sample that the baseline had already reached, until it holds', () => {
     // Flat, with a rare burst to 80 (too rare to widen the spread); now a burst to 80 again.
-    const bursty = (newest: (minute: number) => number) => series((minute) => (minute === -90 || minute === -40 ? 80 : minute >= 4 ? newest(minute) : 50));
+    const bursty = (newest: (minute: number) => number) =>
+      series((minute) => (minute === -90 || minute === -40 ? 80 : minute >= 2 ? newest(minute) : 50), soon.dataEnd.getTime() / 1000);
     // Held for two samples: a change (30 above a flat 50, whose noise floor is 1 %: 60 spreads).
-    expect(seriesChange(bursty(() => 80), windows)!.score).toBeCloseTo(60, 6);
-    expect(seriesChange(bursty((minute) => (minute === 5 ? 80 : 50)), windows)!.score).toBeLessThan(3);
+    expect(seriesChange(bursty(() => 80), soon)!.score).toBeCloseTo(60, 6);
+    expect(seriesChange(bursty((minute) => (minute === 3 ? 80 : 50)), soon)!.score).toBeLessThan(3);
     // Further than the baseline ever went, it counts at once.
-    expect(seriesChange(bursty((minute) => (minute === 5 ? 120 : 50)), windows)!.score).toBeGreaterThan(100);
+    expect(seriesChange(bursty((minute) => (minute === 3 ? 120 : 50)), soon)!.score).toBeGreaterThan(100);
   });
 
   it('does not count one coarse sample repeated at every step as held, but counts two', () => {
@@ -119,6 +123,33 @@ describe('seriesChange', () => {
       points.push([seconds, 50 + noise(sampleMinute) + (sampleMinute === 0 ? 500 : 0)]);
     }
     expect(seriesChange(points, later)!.score).toBeLessThan(3);
+  });
+
+  it('judges a cause by what it showed soon after the alert, not by what it did later', () => {
+    // About eight spreads from a minute before the alert, then, five minutes after it, seven hundred.
+    const change = seriesChange(series((minute) => 50 + noise(minute) + (minute >= 5 ? 700 : minute >= -1 ? 8 : 0)), windows)!;
+    expect(change.score).toBeGreaterThan(3);
+    expect(change.score).toBeLessThan(20);
+    expect(change.anomaly.max).toBeLessThan(100);
+    expect(change.later!.score).toBeGreaterThan(100);
+    // What began only after the alert scores nothing, and shows as later.
+    const late = seriesChange(series((minute) => 50 + noise(minute) + (minute >= 4 ? 700 : 0)), windows)!;
+    expect(late.score).toBeLessThan(3);
+    expect(late.later).toMatchObject({ direction: 'up' });
+  });
+
+  it('gives a coarse series whose baseline never moved a sample’s time to show the change', () => {
+    // Zero for hours, scraped every five minutes; the first sample after the alert lands four minutes in.
+    const later = analysisWindows(alertStart, new Date('2026-03-01T12:30:00Z'));
+    const points: Array<[number, number]> = [];
+    for (let seconds = later.baseline.start.getTime() / 1000; seconds <= later.dataEnd.getTime() / 1000; seconds += 60) {
+      const minute = (seconds * 1000 - alertStart.getTime()) / 60_000;
+      const sampleMinute = Math.floor((minute - 4) / 5) * 5 + 4;
+      points.push([seconds, sampleMinute >= 4 ? 7 + sampleMinute / 100 : 0]);
+    }
+    const change = seriesChange(points, later)!;
+    expect(change.score).toBeGreaterThan(3);
+    expect(change.onset).toEqual(new Date('2026-03-01T12:04:00Z'));
   });
 
   it('does not count a slow drift that was already under way as a change at the alert', () => {

@@ -3,7 +3,7 @@ import { robustBaseline, signedDeviation } from './robust-statistics';
 import { valuesIn, windowStatistics } from './statistics';
 import type { AnalysisWindows } from './windows';
 
-/** How one series changed from its baseline in the anomaly window. */
+/** How one series changed from its baseline in the anomaly window, up to the time a cause of the alert shows by. */
 export interface SeriesChange {
   /** Robust deviations from the baseline that the series held, on one side of it, for two consecutive samples (or holds at its newest, beyond anything the baseline reached). */
   score: number;
@@ -11,23 +11,31 @@ export interface SeriesChange {
   /** The first point of the anomaly window from which the change held: when it began. */
   onset: Date;
   baseline: WindowStatistics;
+  /** The anomaly window's values up to the cause horizon: what was judged. */
   anomaly: WindowStatistics;
-  /** How many analysis steps one of its samples spans (five for a five-minute scrape at a one-minute step). */
-  stepsPerSample: number;
+  /** The strongest change held only after the cause horizon, when it is larger: what began after the alert. */
+  later: { score: number; direction: 'up' | 'down' } | null;
 }
 
 // Fewer baseline points than this (minutes, at the analysis step) say too little about normal.
 export const minimumBaselinePoints = 10;
 // A point this many spreads from normal counts as changed when finding the onset.
 export const onsetDeviation = 3;
+// A cause comes before its effect. A change first seen after the alert, later than one of the
+// series' samples (jitter included) and two steps for the scrape and the query to catch up, is a
+// consequence or a coincidence: responders restarting or scaling things, retries, a noisy
+// neighbour. Only points up to then score; it matters when the diagnosis runs, or is run again,
+// minutes after the alert (three minutes for a one-minute series, nine for a five-minute one).
+const causeLagSteps = 2;
 
 /** Whether the baseline window holds enough of the series to say what its normal is. */
 export const hasBaseline = (points: ReadonlyArray<readonly [seconds: number, value: number]>, windows: AnalysisWindows) =>
   valuesIn(points, windows.baseline).length >= minimumBaselinePoints;
 
 /**
- * Scores one series' change: the deviation it sustained in the anomaly window, measured against
- * the baseline's median and spread. Null when either window has too little data to judge.
+ * Scores one series' change: the deviation it sustained in the anomaly window up to the cause
+ * horizon, measured against the baseline's median and spread. Null when either window has too
+ * little data to judge.
  */
 export function seriesChange(points: ReadonlyArray<readonly [seconds: number, value: number]>, windows: AnalysisWindows): SeriesChange | null {
   const baselineValues = valuesIn(points, windows.baseline).map(([, value]) => value);
@@ -48,8 +56,7 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
   // It holds when it outlasts one sample. A scrape whose time jitters across a step boundary makes
   // one run a step shorter and the next a step longer, so a coarse series' shortest run may be one
   // step below a sample's span and one sample may cover two steps more than that.
-  const perSample = stepsPerSample(baselineValues);
-  const oneSampleAtMost = perSample > 1 ? perSample + 2 : 1;
+  const oneSampleAtMost = stepsCoveredByOneSample(baselineValues);
   const span = oneSampleAtMost + 1;
   // The values from here on could all be one sample, and the baseline already went that far: a
   // burst that may not last. For a coarse series that is up to its span and two steps (a five-minute
@@ -59,18 +66,34 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
   const heldOn = (side: 1 | -1) =>
     anomalyPoints.map((_, index) => (unconfirmedBurst[index] ? 0 : Math.max(0, Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation)))));
   const [above, below] = [heldOn(1), heldOn(-1)];
-  const direction = Math.max(...above) >= Math.max(...below) ? 'up' : 'down';
+  // A baseline that never changed value says nothing of the scrape interval; the whole series may.
+  const sampleSteps = lowest === highest ? stepsCoveredByOneSample([...baselineValues, ...values]) : oneSampleAtMost;
+  const horizonSeconds = windows.alertStart.getTime() / 1000 + (sampleSteps + causeLagSteps) * windows.stepSeconds;
+  const inTime = Math.max(1, anomalyPoints.filter(([seconds]) => seconds <= horizonSeconds).length);
+  const strongest = (held: readonly number[]) => Math.max(...held.slice(0, inTime));
+  const direction = strongest(above) >= strongest(below) ? 'up' : 'down';
   const held = direction === 'up' ? above : below;
-  const score = Math.max(...held);
+  const score = strongest(held);
   const onsetIndex = held.findIndex((deviation) => deviation >= Math.min(onsetDeviation, score));
+  const [laterAbove, laterBelow] = [Math.max(0, ...above.slice(inTime)), Math.max(0, ...below.slice(inTime))];
+  const laterScore = Math.max(laterAbove, laterBelow);
   return {
     score,
     direction,
     onset: new Date(anomalyPoints[onsetIndex]![0] * 1000),
     baseline: windowStatistics(baselineValues, windows.baseline)!,
-    anomaly: windowStatistics(anomalyPoints.map(([, value]) => value), windows.anomaly)!,
-    stepsPerSample: perSample,
+    anomaly: windowStatistics(
+      anomalyPoints.slice(0, inTime).map(([, value]) => value),
+      { start: windows.anomaly.start, end: new Date(Math.min(windows.anomaly.end.getTime(), horizonSeconds * 1000)) },
+    )!,
+    later: laterScore > score ? { score: laterScore, direction: laterAbove >= laterBelow ? 'up' : 'down' } : null,
   };
+}
+
+/** How many analysis steps one sample may cover: its span, and two steps more for a coarse series' scrape jitter. */
+function stepsCoveredByOneSample(values: readonly number[]): number {
+  const perSample = stepsPerSample(values);
+  return perSample > 1 ? perSample + 2 : 1;
 }
 
 /**

@@ -155,7 +155,7 @@ describe('diagnosing an alert: queue → worker → VictoriaMetrics and the inve
     expect(analysis).toMatchObject({ verdict: 'likely_cause' });
     expect(analysis!.hypotheses[0]).toMatchObject({ entity: 'instance=restarted-1:9100', metric: 'http_request_duration_seconds' });
     expect(analysis!.hypotheses[0]!.signals!.map((signal) => signal.metric)).not.toContain('node_load1');
-    expect(analysis!.summary).toMatch(/1 entity examined, 2 series compared, 1 changed only after the alert \(not counted as causes\)\.$/);
+    expect(analysis!.summary).toMatch(/1 entity examined, 2 series compared, 1 changed only after the alert and not counted as causes\.$/);
   });
 
   it('judges from when the symptom began when the alert came later, and says so', async () => {
