@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { runBenchmark } from './rca/benchmark';
 import { formatReport } from './rca/report';
 
-const usage = 'usage: npm run bench:rca -- --dataset DIR --format nezha|petshop [--time-mode alert|inject] [--out FILE.json] [--vm-url URL] [--limit N] [--normal-per-group N]';
+const usage =
+  'usage: npm run bench:rca -- --dataset DIR --format nezha|petshop [--time-mode alert|inject] [--out FILE.json] [--vm-url URL] [--limit N] [--normal-per-group N] [--minutes-after N]';
 
 const argumentsSchema = z.object({
   dataset: z.string({ message: 'required' }).min(1),
@@ -18,6 +19,8 @@ const argumentsSchema = z.object({
   'vm-url': z.url({ message: 'a URL' }).optional(),
   limit: z.coerce.number().int().positive().optional(),
   'normal-per-group': z.coerce.number().int().nonnegative().optional(),
+  // 1: a diagnosis run as the alert arrives; 5: one run (or run again) a few minutes later. Up to the assistant's ten-minute anomaly window.
+  'minutes-after': z.coerce.number().int().min(1, { message: '1 to 10' }).max(10, { message: '1 to 10' }).default(5),
 });
 
 const { values } = parseArgs({
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     'vm-url': { type: 'string' },
     limit: { type: 'string' },
     'normal-per-group': { type: 'string' },
+    'minutes-after': { type: 'string' },
   },
 });
 const parsed = argumentsSchema.safeParse(values);
@@ -44,6 +48,7 @@ const evaluation = await runBenchmark({
   victoriaMetricsUrl: options['vm-url'],
   limit: options.limit,
   normalPerGroup: options['normal-per-group'],
+  minutesAfterAlert: options['minutes-after'],
   progress: (message) => console.error(`[bench:rca] ${message}`),
 });
 console.log(formatReport(evaluation));

@@ -22,12 +22,15 @@ export interface BenchmarkOptions {
   limit?: number;
   /** Windows without a fault per day or scenario, for specificity. */
   normalPerGroup?: number;
+  /** How many minutes of each case after the alert are loaded (default 5): 1 is a diagnosis run as the alert arrives. */
+  minutesAfterAlert?: number;
   progress?: (message: string) => void;
 }
 
 /** Reads the dataset, runs every case through the platform and scores the answers. */
 export async function runBenchmark(options: BenchmarkOptions): Promise<Evaluation> {
   const say = options.progress ?? (() => {});
+  const minutesAfterAlert = options.minutesAfterAlert ?? 5;
   const reader = options.format === 'nezha' ? readNezha : readPetshop;
   const data = await reader(options.dataset, { normalPerGroup: options.normalPerGroup });
   // Grouped so that the inventory is registered once per group; the order inside is the reader's.
@@ -45,7 +48,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Evaluatio
 
     const db = createDb({ connectionString: database.url, maxConnections: 2 });
     servers.add({ stop: () => db.destroy() });
-    const context = { db, victoriaMetricsUrl, controlPlaneUrl: platform.controlPlane.url, webhookToken, componentOf: new Map<string, string>(), runId: randomBytes(5).toString('hex') };
+    const context = { db, victoriaMetricsUrl, controlPlaneUrl: platform.controlPlane.url, webhookToken, componentOf: new Map<string, string>(), runId: randomBytes(5).toString('hex'), secondsAfterAlert: minutesAfterAlert * 60 };
     const runs: CaseRun[] = [];
     let registeredGroup: string | undefined;
     for (const [slot, rcaCase] of cases.entries()) {
@@ -58,7 +61,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Evaluatio
       runs.push(run);
       say(`${run.id}: ${run.error ? `FAILED ${run.error}` : `${run.verdict} ${run.ranking.slice(0, 3).join(' > ')} (${run.latencyMs} ms)`}`);
     }
-    return evaluate(options.dataset, data, options.timeMode, runs);
+    return evaluate(options.dataset, data, options.timeMode, runs, minutesAfterAlert);
   } finally {
     await servers.stopAll();
   }

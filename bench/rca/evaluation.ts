@@ -16,6 +16,8 @@ export interface Evaluation {
   dataset: string;
   format: Dataset['format'];
   timeMode: TimeMode;
+  /** How many minutes after the alert each case's data reached: what the diagnosis and the references saw. */
+  minutesAfterAlert: number;
   cases: number;
   faultCases: number;
   normalCases: number;
@@ -77,7 +79,7 @@ function scoreBy(runs: readonly CaseRun[], truths: ReadonlyMap<string, CaseTruth
 }
 
 /** Every figure the benchmark reports, from the runs and the truths. */
-export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, runs: readonly CaseRun[]): Evaluation {
+export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, runs: readonly CaseRun[], minutesAfterAlert = 5): Evaluation {
   const faults = runs.filter((run) => run.kind === 'fault' && data.truths.has(run.id));
   const normals = runs.filter((run) => run.kind === 'normal');
   const resource = faults.filter((run) => run.faultType !== null && !codeFaultTypes.has(run.faultType));
@@ -90,6 +92,7 @@ export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, run
     dataset,
     format: data.format,
     timeMode,
+    minutesAfterAlert,
     cases: runs.length,
     faultCases: faults.length,
     normalCases: normals.length,

@@ -14,4 +14,8 @@ describe('formatReport', () => {
     expect(allFaults[6]).toMatch(/^ {2}\(leads\) +100\.0 +100\.0 +100\.0 +100\.0 +100\.0 +0\.0$/);
     expect(report).toContain('(leads): the hypotheses the assistant lists, inconclusive verdicts included');
   });
+
+  it('says in its first line how far past the alert the data reached', () => {
+    expect(formatReport(evaluate('dev', data, 'alert', [run('f1', {})], 1)).split('\n')[0]).toBe('bench:rca nezha dev — time from the SLI alert, data to 1 min after it');
+  });
 });

@@ -19,7 +19,7 @@ function section(title: string, scores: Record<MethodName, MethodScores>, leads?
 /** The evaluation as text: overall, resource faults, then by fault type, scenario and alert metric. */
 export function formatReport(evaluation: Evaluation): string {
   const lines = [
-    `bench:rca ${evaluation.format} ${evaluation.dataset} — time from ${evaluation.timeMode === 'alert' ? 'the SLI alert' : 'the fault injection'}`,
+    `bench:rca ${evaluation.format} ${evaluation.dataset} — time from ${evaluation.timeMode === 'alert' ? 'the SLI alert' : 'the fault injection'}, data to ${evaluation.minutesAfterAlert} min after it`,
     `${evaluation.cases} cases: ${evaluation.faultCases} faults, ${evaluation.normalCases} without a fault, ${evaluation.failedCases} failed (failed cases count as empty answers). Percentages.`,
     '',
     ...section('All faults', evaluation.methods, evaluation.assistantLeads.all),

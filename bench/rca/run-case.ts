@@ -10,11 +10,8 @@ import type { CaseGroup, RcaCase, TimeMode } from './case';
 import { baro, nsigma, randomRanking } from './reference-methods';
 import { exportSamples, exposition, seriesKey } from './victoriametrics-io';
 
-/** What a diagnosis sees: three hours of history (the assistant's baseline) and five minutes after the alert's start. */
+/** What a diagnosis sees before the alert: three hours of history (the assistant's baseline) and a little more. */
 const historySeconds = 3 * 3600 + 15 * 60;
-const horizonSeconds = 5 * 60;
-// Each case gets its own stretch of the recent past, with a gap, so no case sees another's samples.
-const slotSeconds = historySeconds + horizonSeconds + 30 * 60;
 
 export interface CaseRun {
   id: string;
@@ -47,6 +44,8 @@ export interface CaseContext {
   componentOf: Map<string, string>;
   /** Distinguishes this run's alerts from any earlier run's in the same database. */
   runId: string;
+  /** How much of the case after the alert's start is loaded: what a diagnosis run that much later sees. */
+  secondsAfterAlert: number;
 }
 
 /** Runs one case; never throws: a failure is recorded on the run. */
@@ -70,6 +69,9 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     error: null,
   };
   try {
+    const horizonSeconds = context.secondsAfterAlert;
+    // Each case gets its own stretch of the recent past, with a gap, so no case sees another's samples.
+    const slotSeconds = historySeconds + horizonSeconds + 30 * 60;
     const from = Math.max(rcaCase.dataRange.start, at - historySeconds);
     const to = Math.min(rcaCase.dataRange.end, at + horizonSeconds);
     const slotEnd = Math.floor(Date.now() / 1000) - 600 - slot * slotSeconds;
