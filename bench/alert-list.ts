@@ -11,10 +11,10 @@ const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000
 const rows = Number(values.rows);
 const repeats = Number(values.repeats);
 
-const servers = startedServers();
-const database = servers.add(await startBenchDatabase());
+const servers = startedServers('bench:alert-list');
+const database = await servers.add(startBenchDatabase());
 const db = createDb({ connectionString: database.url, maxConnections: 2 });
-servers.add({ stop: () => db.destroy() });
+servers.onStop(() => db.destroy());
 try {
   const filled = performance.now();
   // One alert in ten still firing; 50 alert names; four severities; 2,000 instances.

@@ -25,10 +25,10 @@ const intervalMs = Number(values['interval-ms']);
 const token = 'bench-webhook-token-0123456789';
 const say = (message: string) => console.error(`[bench:diagnosis] ${message}`);
 
-const servers = startedServers();
+const servers = startedServers('bench:diagnosis');
 try {
-  const database = servers.add(await startBenchDatabase());
-  const victoriaMetrics = servers.add(await startBenchVictoriaMetrics());
+  const database = await servers.add(startBenchDatabase());
+  const victoriaMetrics = await servers.add(startBenchVictoriaMetrics());
 
   // Each host: a steady load, memory and network counters, and one metric that breaks 30 s ago.
   const now = Date.now();
@@ -60,8 +60,8 @@ try {
 
   const platform = await platformEnvironment({ databaseUrl: database.url, victoriaMetricsUrl: victoriaMetrics.url, webhookToken: token, autoDiagnoseSeverities: 'critical' });
   const controlPlaneUrl = platform.controlPlane.url;
-  servers.add(await startServiceProcess('control-plane', controlPlaneUrl, platform.controlPlane.env));
-  servers.add(await startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
+  await servers.add(startServiceProcess('control-plane', controlPlaneUrl, platform.controlPlane.env));
+  await servers.add(startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
 
   const startsAt = new Date(now - 30_000);
   for (let index = 0; index < alertCount; index += 1) {

@@ -19,12 +19,12 @@ const batchSize = Number(values['batch-size']);
 const concurrency = Number(values.concurrency);
 const token = 'bench-webhook-token-0123456789';
 
-const servers = startedServers();
+const servers = startedServers('bench:intake');
 try {
-  const database = servers.add(await startBenchDatabase());
+  const database = await servers.add(startBenchDatabase());
   const port = await freePort();
-  servers.add(
-    await startServiceProcess('control-plane', `http://127.0.0.1:${port}`, {
+  await servers.add(
+    startServiceProcess('control-plane', `http://127.0.0.1:${port}`, {
       DATABASE_URL: database.url,
       CONTROL_PLANE_PORT: String(port),
       CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,

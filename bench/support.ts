@@ -10,34 +10,52 @@ import { repositoryRoot } from '../test/repository-root';
 import { inTemporaryDirectory } from '../test/temporary-directory';
 
 /**
- * What a benchmark started, stopped last first and exactly once: when the run ends (`stopAll`
- * in a `finally`), or on Ctrl-C or SIGTERM. Without it an interrupted run ends the process at
- * once and leaves PostgreSQL, VictoriaMetrics and the services running, with their data
- * directories. An interrupted run exits with 128 + the signal's number, as a shell would report it.
+ * What a benchmark starts, stopped last first and once each: when the run ends (`stopAll` in a
+ * `finally`), or on Ctrl-C or SIGTERM. Without it an interrupted run ends the process at once and
+ * leaves PostgreSQL, VictoriaMetrics and the services running, with their data directories. A
+ * server is registered as its start begins, so one still starting when the signal comes is
+ * stopped once it is up; one the run goes on to start meanwhile is stopped too. An interrupted run
+ * exits with 128 + the signal's number, as a shell would report it; a second signal ends it at once.
  */
-export function startedServers() {
+export function startedServers(name: string) {
+  const say = (message: string) => console.error(`[${name}] ${message}`);
   const stops: Array<() => Promise<void>> = [];
   let stopping: Promise<void> | undefined;
-  const stopEverything = () =>
-    (stopping ??= (async () => {
-      for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
-    })());
+  const stopRegistered = async () => {
+    for (let stop = stops.pop(); stop; stop = stops.pop()) await stop().catch((error: unknown) => say(`cleanup: ${String(error)}`));
+  };
+  const stopEverything = async () => {
+    // Servers registered while others were stopping extend the chain; wait until it stops growing.
+    for (let current = (stopping ??= stopRegistered()); ; ) {
+      await current;
+      if (current === stopping) return;
+      current = stopping;
+    }
+  };
   const interrupted = (signal: NodeJS.Signals) => {
-    console.error(`${signal}: stopping what the benchmark started`);
+    say(`${signal}: stopping what the benchmark started`);
     void stopEverything().finally(() => process.exit(128 + constants.signals[signal]));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   return {
-    /** Registers a started server (anything with `stop`) and returns it. */
-    add<T extends { stop: () => Promise<void> }>(server: T): T {
-      stops.push(() => server.stop());
-      return server;
+    /** Registers a server as its start begins (anything with `stop`) and passes the start on. */
+    add<T extends { stop: () => Promise<void> }>(start: Promise<T>): Promise<T> {
+      // A start that failed has nothing to stop; its error reaches the caller.
+      stops.push(() => start.then((server) => server.stop(), () => undefined));
+      if (stopping) stopping = stopping.then(stopRegistered);
+      return start;
+    },
+    /** Registers something else to undo at the end, such as a pool of connections. */
+    onStop(stop: () => Promise<void>): void {
+      stops.push(stop);
+      if (stopping) stopping = stopping.then(stopRegistered);
     },
     async stopAll(): Promise<void> {
+      // The handlers stay until everything is stopped: a signal meanwhile waits for the same stops.
+      await stopEverything();
       process.off('SIGINT', interrupted);
       process.off('SIGTERM', interrupted);
-      await stopEverything();
     },
   };
 }

@@ -37,17 +37,17 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Evaluatio
   const cases = [...data.cases].sort((a, b) => a.group.localeCompare(b.group)).slice(0, options.limit ?? data.cases.length);
   say(`${cases.length} cases from ${data.groups.size} groups in ${options.dataset}`);
 
-  const servers = startedServers();
+  const servers = startedServers('bench:rca');
   try {
-    const database = servers.add(await startBenchDatabase());
-    const victoriaMetricsUrl = options.victoriaMetricsUrl ?? servers.add(await startBenchVictoriaMetrics()).url;
+    const database = await servers.add(startBenchDatabase());
+    const victoriaMetricsUrl = options.victoriaMetricsUrl ?? (await servers.add(startBenchVictoriaMetrics())).url;
     const webhookToken = randomBytes(24).toString('hex');
     const platform = await platformEnvironment({ databaseUrl: database.url, victoriaMetricsUrl, webhookToken, autoDiagnoseSeverities: 'critical' });
-    servers.add(await startServiceProcess('control-plane', platform.controlPlane.url, platform.controlPlane.env));
-    servers.add(await startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
+    await servers.add(startServiceProcess('control-plane', platform.controlPlane.url, platform.controlPlane.env));
+    await servers.add(startServiceProcess('sre-assistant', platform.assistant.url, platform.assistant.env));
 
     const db = createDb({ connectionString: database.url, maxConnections: 2 });
-    servers.add({ stop: () => db.destroy() });
+    servers.onStop(() => db.destroy());
     const context = { db, victoriaMetricsUrl, controlPlaneUrl: platform.controlPlane.url, webhookToken, componentOf: new Map<string, string>(), runId: randomBytes(5).toString('hex'), secondsAfterAlert: minutesAfterAlert * 60 };
     const runs: CaseRun[] = [];
     let registeredGroup: string | undefined;

@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../../test/ports';
+import { startEmbeddedServer } from './embedded-server';
 
 let directory: string;
 beforeAll(async () => {
@@ -36,4 +39,16 @@ it('leaves the exit code of a process that used an embedded server alone', async
     child.once('exit', (code) => resolve(code));
   });
   expect({ exitCode, output }).toEqual({ exitCode: 3, output: '' });
+}, 60_000);
+
+// A Ctrl-C in a terminal reaches postgres too; it shuts down on its own before the caller stops it.
+it('stops a server that already shut itself down, instead of waiting for an exit it missed', async () => {
+  const dataDir = path.join(directory, 'interrupted', 'data');
+  const server = await startEmbeddedServer({ dataDir, port: await freePort(), ephemeral: true });
+  const pid = Number.parseInt((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]!, 10);
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 10_000 && existsSync(`/proc/${pid}`); waited += 100) await sleep(100);
+  expect(existsSync(`/proc/${pid}`)).toBe(false);
+  const stopped = await Promise.race([server.stop().then(() => 'stopped'), sleep(5_000).then(() => 'still waiting')]);
+  expect(stopped).toBe('stopped');
 }, 60_000);

