@@ -102,6 +102,12 @@ describe('seriesChange', () => {
     expect(seriesChange(bursty((minute) => (minute === 3 ? 120 : 50)), soon)!.score).toBeGreaterThan(100);
   });
 
+  it('counts at once a newest sample that only an earlier incident had reached: an incident is no burst', () => {
+    // Around 50, but around 80 for five minutes an hour and a half ago; now 80 at the newest sample.
+    const afterIncident = series((minute) => noise(minute) + ((minute >= -90 && minute < -85) || minute === 3 ? 80 : 50), soon.dataEnd.getTime() / 1000);
+    expect(seriesChange(afterIncident, soon)!.score).toBeGreaterThan(10);
+  });
+
   it('does not count one coarse sample repeated at every step as held, but counts two', () => {
     // Scraped every five minutes: the range query repeats each sample five times.
     const everyFive = (shifted: (sampleMinute: number) => boolean) =>

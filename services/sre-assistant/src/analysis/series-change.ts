@@ -51,13 +51,17 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
   const later = valuesIn(points, { start: new Date(windows.anomaly.end.getTime() + 1), end: windows.dataEnd });
   const values = [...anomalyPoints, ...later].map(([, value]) => value);
   const deviations = values.map((value) => signedDeviation(value, normal));
-  const [lowest, highest] = [Math.min(...baselineValues), Math.max(...baselineValues)];
-  const seenBefore = (value: number) => value >= lowest && value <= highest;
   // It holds when it outlasts one sample. A scrape whose time jitters across a step boundary makes
   // one run a step shorter and the next a step longer, so a coarse series' shortest run may be one
   // step below a sample's span and one sample may cover two steps more than that.
   const oneSampleAtMost = stepsCoveredByOneSample(baselineValues);
   const span = oneSampleAtMost + 1;
+  // How far the series' usual bursts reach: the baseline's range, leaving out the episodes in which
+  // it held a change (an earlier incident is no burst, and reaching its level again is news).
+  const episode = heldEpisodes(baselineValues.map((value) => signedDeviation(value, normal)), span);
+  const usual = baselineValues.filter((_, index) => !episode[index]);
+  const [lowest, highest] = [Math.min(...usual), Math.max(...usual)];
+  const seenBefore = (value: number) => value >= lowest && value <= highest;
   // The values from here on could all be one sample, and the baseline already went that far: a
   // burst that may not last. For a coarse series that is up to its span and two steps (a five-minute
   // series' change inside its usual range counts from its eighth minute on; beyond it, at once).
@@ -88,6 +92,20 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
     )!,
     later: laterScore > score ? { score: laterScore, direction: laterAbove >= laterBelow ? 'up' : 'down' } : null,
   };
+}
+
+/**
+ * Which points belong to a change the series held, at least `span` points in a row at
+ * `onsetDeviation` or more on one side of normal. Fewer than half the points can, since the
+ * deviations are measured from the median of the same values.
+ */
+function heldEpisodes(deviations: readonly number[], span: number): boolean[] {
+  const held = deviations.map(() => false);
+  for (let start = 0; start + span <= deviations.length; start++) {
+    const run = deviations.slice(start, start + span);
+    if (run.every((deviation) => deviation >= onsetDeviation) || run.every((deviation) => deviation <= -onsetDeviation)) held.fill(true, start, start + span);
+  }
+  return held;
 }
 
 /** How many analysis steps one sample may cover: its span, and two steps more for a coarse series' scrape jitter. */
