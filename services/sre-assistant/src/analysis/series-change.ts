@@ -71,7 +71,8 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
     anomalyPoints.map((_, index) => (unconfirmedBurst[index] ? 0 : Math.max(0, Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation)))));
   const [above, below] = [heldOn(1), heldOn(-1)];
   // A baseline that never changed value says nothing of the scrape interval; the whole series may.
-  const sampleSteps = lowest === highest ? stepsCoveredByOneSample([...baselineValues, ...values]) : oneSampleAtMost;
+  const flat = baselineValues.every((value) => value === baselineValues[0]);
+  const sampleSteps = flat ? stepsCoveredByOneSample([...baselineValues, ...values]) : oneSampleAtMost;
   const horizonSeconds = windows.alertStart.getTime() / 1000 + (sampleSteps + causeLagSteps) * windows.stepSeconds;
   const inTime = Math.max(1, anomalyPoints.filter(([seconds]) => seconds <= horizonSeconds).length);
   const strongest = (held: readonly number[]) => Math.max(...held.slice(0, inTime));
@@ -96,8 +97,8 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
 
 /**
  * Which points belong to a change the series held, at least `span` points in a row at
- * `onsetDeviation` or more on one side of normal. Fewer than half the points can, since the
- * deviations are measured from the median of the same values.
+ * `onsetDeviation` or more on one side of normal. At most half the points can: those between the
+ * quartiles lie within one spread of the median.
  */
 function heldEpisodes(deviations: readonly number[], span: number): boolean[] {
   const held = deviations.map(() => false);
