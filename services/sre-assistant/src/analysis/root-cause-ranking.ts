@@ -90,8 +90,9 @@ const hypothesesKept = 5;
 
 /**
  * Ranks the examined entities as root causes of the alert: scores each series' sustained robust
- * deviation, weighs it by how closely the series moved with the alert's symptom, combines each
- * entity's strongest metrics, discounts callers whose symptoms a changed dependency explains,
+ * deviation up to the time a cause of the alert shows by (series-change.ts), weighs it by how
+ * closely the series moved with the alert's symptom, combines each entity's strongest metrics,
+ * discounts callers whose symptoms a changed dependency explains,
  * and says "inconclusive" when nothing stands out. When the symptom was already off normal before
  * the alert's window (an alerting rule's `for:` delays the alert), everything is judged again from
  * when it began. Work is linear in the number of series (twice at most); ties go to the alerting
@@ -186,7 +187,6 @@ function judge(series: readonly CollectedSeries[], entities: readonly Entity[], 
   }
   return { signalsByEntity, comparedSeries, changedSeries, seriesWithoutHistory, seriesStopped, changedAfterAlert };
 }
-
 
 /** The deviation, scaled down as far as the series did not move with the alert's symptom: what orders candidates. */
 const strengthOf = ({ change, coherence }: Signal) => (coherence === null ? change.score : change.score * (1 - coherenceWeight + coherenceWeight * coherence));

@@ -5,7 +5,7 @@ export type { TimeWindow };
 
 /** Where to look: a long baseline of normal behaviour before the alert and the anomaly around its start. */
 export interface AnalysisWindows {
-  /** When the alert began firing: a cause's change shows by then, or soon after (root-cause-ranking.ts). */
+  /** When the alert began firing: a cause's change shows by then, or soon after (the cause horizon, series-change.ts). */
   alertStart: Date;
   baseline: TimeWindow;
   anomaly: TimeWindow;
