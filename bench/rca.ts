@@ -20,7 +20,7 @@ const argumentsSchema = z.object({
   limit: z.coerce.number().int().positive().optional(),
   'normal-per-group': z.coerce.number().int().nonnegative().optional(),
   // 1: a diagnosis run as the alert arrives; 5: one run (or run again) a few minutes later. Up to the assistant's ten-minute anomaly window.
-  'minutes-after': z.coerce.number().int().min(1, { message: '1 to 10' }).max(10, { message: '1 to 10' }).default(5),
+  'minutes-after': z.coerce.number().int().min(1, { message: '1 to 10' }).max(10, { message: '1 to 10' }).optional(),
 });
 
 const { values } = parseArgs({

@@ -32,6 +32,10 @@ export function startedServers(name: string) {
       current = stopping;
     }
   };
+  const register = (stop: () => Promise<void>) => {
+    stops.push(stop);
+    if (stopping) stopping = stopping.then(stopRegistered);
+  };
   const interrupted = (signal: NodeJS.Signals) => {
     say(`${signal}: stopping what the benchmark started`);
     void stopEverything().finally(() => process.exit(128 + constants.signals[signal]));
@@ -42,15 +46,11 @@ export function startedServers(name: string) {
     /** Registers a server as its start begins (anything with `stop`) and passes the start on. */
     add<T extends { stop: () => Promise<void> }>(start: Promise<T>): Promise<T> {
       // A start that failed has nothing to stop; its error reaches the caller.
-      stops.push(() => start.then((server) => server.stop(), () => undefined));
-      if (stopping) stopping = stopping.then(stopRegistered);
+      register(() => start.then((server) => server.stop(), () => undefined));
       return start;
     },
     /** Registers something else to undo at the end, such as a pool of connections. */
-    onStop(stop: () => Promise<void>): void {
-      stops.push(stop);
-      if (stopping) stopping = stopping.then(stopRegistered);
-    },
+    onStop: register,
     async stopAll(): Promise<void> {
       // The handlers stay until everything is stopped: a signal meanwhile waits for the same stops.
       await stopEverything();

@@ -27,10 +27,13 @@ export interface BenchmarkOptions {
   progress?: (message: string) => void;
 }
 
+// What a diagnosis run (or run again) a few minutes after the alert sees.
+const defaultMinutesAfterAlert = 5;
+
 /** Reads the dataset, runs every case through the platform and scores the answers. */
 export async function runBenchmark(options: BenchmarkOptions): Promise<Evaluation> {
   const say = options.progress ?? (() => {});
-  const minutesAfterAlert = options.minutesAfterAlert ?? 5;
+  const minutesAfterAlert = options.minutesAfterAlert ?? defaultMinutesAfterAlert;
   const reader = options.format === 'nezha' ? readNezha : readPetshop;
   const data = await reader(options.dataset, { normalPerGroup: options.normalPerGroup });
   // Grouped so that the inventory is registered once per group; the order inside is the reader's.

@@ -15,7 +15,7 @@ describe('evaluate', () => {
     run('f4', { faultType: 'exception' }),
     run('n1', { kind: 'normal', faultType: null, verdict: 'inconclusive' }),
     run('n2', { kind: 'normal', faultType: null }),
-  ]);
+  ], 5);
 
   it('scores an inconclusive or failed answer as empty, and counts the failure', () => {
     expect(evaluation.methods.assistant).toMatchObject({ cases: 4, ac1: 0.5, emptyRate: 0.5 });

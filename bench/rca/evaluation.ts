@@ -79,7 +79,7 @@ function scoreBy(runs: readonly CaseRun[], truths: ReadonlyMap<string, CaseTruth
 }
 
 /** Every figure the benchmark reports, from the runs and the truths. */
-export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, runs: readonly CaseRun[], minutesAfterAlert = 5): Evaluation {
+export function evaluate(dataset: string, data: Dataset, timeMode: TimeMode, runs: readonly CaseRun[], minutesAfterAlert: number): Evaluation {
   const faults = runs.filter((run) => run.kind === 'fault' && data.truths.has(run.id));
   const normals = runs.filter((run) => run.kind === 'normal');
   const resource = faults.filter((run) => run.faultType !== null && !codeFaultTypes.has(run.faultType));

@@ -7,7 +7,7 @@ const data = truthsOnly('f1', 'f2');
 
 describe('formatReport', () => {
   it('prints the assistant as scored and, apart, its listed leads with inconclusive ones included', () => {
-    const report = formatReport(evaluate('dev', data, 'inject', [run('f1', {}), run('f2', { verdict: 'inconclusive' })]));
+    const report = formatReport(evaluate('dev', data, 'inject', [run('f1', {}), run('f2', { verdict: 'inconclusive' })], 5));
     const rows = report.split('\n');
     const allFaults = rows.slice(rows.indexOf('All faults (2 cases)'));
     expect(allFaults[2]).toMatch(/^ {2}assistant +50\.0 +50\.0 +50\.0 +50\.0 +50\.0 +50\.0$/);

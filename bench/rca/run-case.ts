@@ -69,16 +69,16 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     error: null,
   };
   try {
-    const horizonSeconds = context.secondsAfterAlert;
+    const { secondsAfterAlert } = context;
     // Each case gets its own stretch of the recent past, with a gap, so no case sees another's samples.
-    const slotSeconds = historySeconds + horizonSeconds + 30 * 60;
+    const slotSeconds = historySeconds + secondsAfterAlert + 30 * 60;
     const from = Math.max(rcaCase.dataRange.start, at - historySeconds);
-    const to = Math.min(rcaCase.dataRange.end, at + horizonSeconds);
+    const to = Math.min(rcaCase.dataRange.end, at + secondsAfterAlert);
     const slotEnd = Math.floor(Date.now() / 1000) - 600 - slot * slotSeconds;
     // Whole minutes: VictoriaMetrics aligns a range query of 50 steps or more to multiples of the
     // step, so the samples keep their phase against the one-minute grid they are read on and every
     // run of a case sees the same values (any other shift picks other samples).
-    const shift = Math.floor((slotEnd - (at + horizonSeconds)) / 60) * 60;
+    const shift = Math.floor((slotEnd - (at + secondsAfterAlert)) / 60) * 60;
     const { text, samples } = exposition(group.series, from, to, shift);
     run.samplesLoaded = samples;
     if (samples === 0) throw new Error('no samples around the alert time');
@@ -104,8 +104,8 @@ export async function runCase(context: CaseContext, rcaCase: RcaCase, group: Cas
     if (outcome.error) throw new Error(`the diagnosis failed: ${outcome.error}`);
 
     const stored = await exportSamples(context.victoriaMetricsUrl, from + shift, to + shift, new Set(group.series.map((series) => seriesKey(series.labels))));
-    run.references.baro = baro(stored, at + shift, at + shift + horizonSeconds);
-    run.references.nsigma = nsigma(stored, at + shift, at + shift + horizonSeconds);
+    run.references.baro = baro(stored, at + shift, at + shift + secondsAfterAlert);
+    run.references.nsigma = nsigma(stored, at + shift, at + shift + secondsAfterAlert);
   } catch (error) {
     run.error = error instanceof Error ? error.message : String(error);
   }

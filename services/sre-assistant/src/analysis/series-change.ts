@@ -66,9 +66,7 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
   // burst that may not last. For a coarse series that is up to its span and two steps (a five-minute
   // series' change inside its usual range counts from its eighth minute on; beyond it, at once).
   const unconfirmedBurst = anomalyPoints.map((_, index) => values.length - index <= oneSampleAtMost && values.slice(index).every(seenBefore));
-  // Held on one side: the least deviation of the span, and nothing when the span straddles normal.
-  const heldOn = (side: 1 | -1) =>
-    anomalyPoints.map((_, index) => (unconfirmedBurst[index] ? 0 : Math.max(0, Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation)))));
+  const heldOn = (side: 1 | -1) => heldFrom(deviations, span, side).slice(0, anomalyPoints.length).map((held, index) => (unconfirmedBurst[index] ? 0 : held));
   const [above, below] = [heldOn(1), heldOn(-1)];
   // A baseline that never changed value says nothing of the scrape interval; the whole series may.
   const flat = baselineValues.every((value) => value === baselineValues[0]);
@@ -96,15 +94,23 @@ export function seriesChange(points: ReadonlyArray<readonly [seconds: number, va
 }
 
 /**
+ * How far the series held on one side of normal from each point: the least deviation over the
+ * `span` points from there (fewer at the end), and nothing when they straddle normal.
+ */
+function heldFrom(deviations: readonly number[], span: number, side: 1 | -1): number[] {
+  return deviations.map((_, index) => Math.max(0, Math.min(...deviations.slice(index, index + span).map((deviation) => side * deviation))));
+}
+
+/**
  * Which points belong to a change the series held, at least `span` points in a row at
  * `onsetDeviation` or more on one side of normal. At most half the points can: those between the
  * quartiles lie within one spread of the median.
  */
 function heldEpisodes(deviations: readonly number[], span: number): boolean[] {
+  const [above, below] = [heldFrom(deviations, span, 1), heldFrom(deviations, span, -1)];
   const held = deviations.map(() => false);
   for (let start = 0; start + span <= deviations.length; start++) {
-    const run = deviations.slice(start, start + span);
-    if (run.every((deviation) => deviation >= onsetDeviation) || run.every((deviation) => deviation <= -onsetDeviation)) held.fill(true, start, start + span);
+    if (Math.max(above[start]!, below[start]!) >= onsetDeviation) held.fill(true, start, start + span);
   }
   return held;
 }

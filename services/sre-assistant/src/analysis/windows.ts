@@ -53,10 +53,8 @@ export function analysisWindows(alertStart: Date, now: Date): AnalysisWindows {
 export function anchoredAt(windows: AnalysisWindows, changeBegan: Date): AnalysisWindows {
   const anomalyStart = new Date(Math.min(windows.anomaly.start.getTime(), changeBegan.getTime() - anomalyLeadMs));
   return {
-    alertStart: windows.alertStart,
+    ...windows,
     baseline: { start: windows.baseline.start, end: new Date(anomalyStart.getTime() - windows.stepSeconds * 1000) },
     anomaly: { start: anomalyStart, end: windows.anomaly.end },
-    dataEnd: windows.dataEnd,
-    stepSeconds: windows.stepSeconds,
   };
 }
